@@ -1,0 +1,61 @@
+import Synchronization
+
+/// A language in which swift-failover speaks to people: errors, log lines, REPL output and help.
+///
+/// The language is resolved once per process from the environment (see ``resolve(explicit:environment:)``)
+/// and can be changed at run time with ``current``.
+public enum Language: String, Sendable, CaseIterable, Codable {
+    /// English, the default.
+    case english = "en"
+    /// French.
+    case french = "fr"
+
+    /// Reads a language from a tag such as `fr`, `fr_FR.UTF-8`, `en-GB` or `FR`.
+    ///
+    /// - Parameter tag: A language code, optionally followed by a region, an encoding or a modifier.
+    /// - Returns: The language, or `nil` when the tag names a language swift-failover does not speak
+    ///   (`de_DE`, `C`, `POSIX`) or is empty.
+    public init?(tag: String) {
+        let code = tag.split(whereSeparator: { "_.-@".contains($0) }).first.map { $0.lowercased() } ?? ""
+        guard let language = Language(rawValue: code) else { return nil }
+        self = language
+    }
+
+    /// Resolves the language of a process, in the order of DESIGN §7.
+    ///
+    /// The first of these that is set and not empty decides: `explicit` (the `--lang` flag),
+    /// `FAILOVER_LANG`, `LC_ALL`, `LC_MESSAGES`, `LANG`. A locale naming a language that is not
+    /// supported (`de_DE.UTF-8`, `C`) means English, as it would for any program without a German
+    /// catalog.
+    ///
+    /// - Parameters:
+    ///   - explicit: A language given on the command line, if any.
+    ///   - environment: The process environment.
+    /// - Returns: The language to use.
+    public static func resolve(explicit: String? = nil, environment: [String: String]) -> Language {
+        let chain = [explicit, environment["FAILOVER_LANG"], environment["LC_ALL"], environment["LC_MESSAGES"], environment["LANG"]]
+        for candidate in chain {
+            guard let candidate, !candidate.isEmpty else { continue }
+            return Language(tag: candidate) ?? .english
+        }
+        return .english
+    }
+
+    private static let storage = Mutex<Language?>(nil)
+
+    /// The language of this process.
+    ///
+    /// Resolved from the process environment on first use; setting it (the REPL's `lang fr`) changes
+    /// every message produced afterwards, including the `description` of errors and events.
+    public static var current: Language {
+        get {
+            storage.withLock { stored in
+                if let stored { return stored }
+                let resolved = resolve(environment: ProcessEnvironment.variables)
+                stored = resolved
+                return resolved
+            }
+        }
+        set { storage.withLock { $0 = newValue } }
+    }
+}

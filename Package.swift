@@ -1,0 +1,61 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-failover",
+    defaultLocalization: "en",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Failover", targets: ["Failover"]),
+        .library(name: "FailoverDemo", targets: ["FailoverDemo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        .target(
+            name: "Localization",
+            path: "Localization",
+            exclude: [],
+            resources: [.process("en.lproj"), .process("fr.lproj")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Failover",
+            dependencies: [
+                "Localization",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FailoverDemo",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization"], swiftSettings: strict),
+        .testTarget(name: "FailoverTests", dependencies: ["Failover", "FailoverDemo"], swiftSettings: strict),
+        .testTarget(
+            name: "FailoverDemoTests",
+            dependencies: ["FailoverDemo", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict
+        ),
+    ]
+)

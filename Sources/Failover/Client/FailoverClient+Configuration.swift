@@ -1,0 +1,158 @@
+public import Localization
+
+extension FailoverClient {
+    /// Everything a ``FailoverClient`` needs: the nodes, timeouts, retry and health-check settings.
+    ///
+    /// Build it in code (every setting has a default but the nodes), or read it from the process
+    /// environment and `.env` files with ``load(environment:directory:mode:envFiles:)``.
+    public struct Configuration: Sendable {
+        /// Timeouts of a request.
+        public struct Timeouts: Sendable, Hashable {
+            /// One attempt on one node, head and body (`REQUEST_TIMEOUT`, 5 s).
+            public var request: Duration
+            /// The overall deadline of a request, all attempts and waits included (`TOTAL_TIMEOUT`, 15 s).
+            public var total: Duration
+            /// Setting up one connection (`CONNECT_TIMEOUT`, 1 s).
+            public var connect: Duration
+
+            /// Creates timeouts.
+            public init(request: Duration = .seconds(5), total: Duration = .seconds(15), connect: Duration = .seconds(1)) {
+                self.request = request
+                self.total = total
+                self.connect = connect
+            }
+        }
+
+        /// Retries on the same node and switches between nodes.
+        public struct Retry: Sendable, Hashable {
+            /// Retries on the same node (`MAX_RETRIES`, 1).
+            public var maxRetries: Int
+            /// Node switches per request (`MAX_FAILOVER_ATTEMPTS`); `nil` means number of nodes - 1.
+            public var maxFailoverAttempts: Int?
+            /// Backoff base (`RETRY_DELAY`, 100 ms).
+            public var baseDelay: Duration
+            /// Backoff cap (`RETRY_MAX_DELAY`, 2 s).
+            public var maxDelay: Duration
+            /// The retry budget; `nil` turns it off.
+            public var budget: RetryBudget.Configuration?
+
+            /// Creates retry settings.
+            public init(
+                maxRetries: Int = 1, maxFailoverAttempts: Int? = nil, baseDelay: Duration = .milliseconds(100),
+                maxDelay: Duration = .seconds(2), budget: RetryBudget.Configuration? = RetryBudget.Configuration()
+            ) {
+                self.maxRetries = maxRetries
+                self.maxFailoverAttempts = maxFailoverAttempts
+                self.baseDelay = baseDelay
+                self.maxDelay = maxDelay
+                self.budget = budget
+            }
+        }
+
+        /// Active health checks and hysteresis.
+        public struct HealthCheck: Sendable, Hashable {
+            /// Period of active checks (`HEALTH_CHECK_INTERVAL`, 30 s); zero turns them off.
+            public var interval: Duration
+            /// Limit of one check (`HEALTH_CHECK_TIMEOUT`, 3 s).
+            public var timeout: Duration
+            /// Paths tried in order (`HEALTH_CHECK_PATHS`).
+            public var paths: [String]
+            /// Successes in a row to come back (`HEALTH_RISE`, 2).
+            public var rise: Int
+            /// Failures in a row to go down (`HEALTH_FALL`, 2).
+            public var fall: Int
+
+            /// Creates health-check settings.
+            public init(
+                interval: Duration = .seconds(30), timeout: Duration = .seconds(3),
+                paths: [String] = ["/health", "/api/health", "/status"], rise: Int = 2, fall: Int = 2
+            ) {
+                self.interval = interval
+                self.timeout = timeout
+                self.paths = paths
+                self.rise = rise
+                self.fall = fall
+            }
+        }
+
+        /// Whether the client returns to a preferred node on its own (`FAILBACK`).
+        public enum Failback: String, Sendable, Hashable, CaseIterable {
+            /// Return to a higher-priority node once it is healthy again (`auto`).
+            case automatic = "auto"
+            /// Stay on the current node until told (`manual`).
+            case manual
+        }
+
+        /// The nodes, primary first.
+        public var nodes: [NodeURL]
+        /// Timeouts.
+        public var timeouts: Timeouts
+        /// Retries and switches.
+        public var retry: Retry
+        /// Health checks.
+        public var healthCheck: HealthCheck
+        /// Failback policy (`FAILBACK`, `auto`).
+        public var failback: Failback
+        /// How long a remembered selection is trusted at start (`SELECTION_TTL`, 5 min).
+        public var selectionTTL: Duration
+        /// Where the selection is remembered (`STATE_FILE`); `nil` for the XDG state directory.
+        public var stateFile: String?
+        /// The language of messages (`FAILOVER_LANG`); `nil` leaves ``Language/current`` as it is.
+        public var language: Language?
+        /// The largest response body read (16 MiB); larger answers fail with `bodyTooLarge`.
+        public var maxResponseBodySize: Int
+        /// Concurrent connections per node.
+        public var maxConnectionsPerNode: Int
+        /// Where each value came from, by configuration key, when loaded from the environment.
+        public var sources: [String: ValueSource]
+
+        /// Creates a configuration in code.
+        ///
+        /// - Parameters:
+        ///   - nodes: The nodes, primary first (at least one).
+        ///   - timeouts: Timeouts.
+        ///   - retry: Retries and switches.
+        ///   - healthCheck: Health checks.
+        ///   - failback: Failback policy.
+        ///   - selectionTTL: How long a remembered selection is trusted.
+        ///   - stateFile: Where the selection is remembered.
+        ///   - language: The language of messages.
+        ///   - maxResponseBodySize: The largest response body read.
+        ///   - maxConnectionsPerNode: Concurrent connections per node.
+        public init(
+            nodes: [NodeURL], timeouts: Timeouts = Timeouts(), retry: Retry = Retry(), healthCheck: HealthCheck = HealthCheck(),
+            failback: Failback = .automatic, selectionTTL: Duration = .seconds(300), stateFile: String? = nil,
+            language: Language? = nil, maxResponseBodySize: Int = 16 << 20, maxConnectionsPerNode: Int = 64
+        ) {
+            self.nodes = nodes
+            self.timeouts = timeouts
+            self.retry = retry
+            self.healthCheck = healthCheck
+            self.failback = failback
+            self.selectionTTL = selectionTTL
+            self.stateFile = stateFile
+            self.language = language
+            self.maxResponseBodySize = maxResponseBodySize
+            self.maxConnectionsPerNode = maxConnectionsPerNode
+            self.sources = [:]
+        }
+
+        /// Creates a configuration from URL strings.
+        ///
+        /// - Parameters:
+        ///   - primary: The primary's base URL.
+        ///   - backups: The backups' base URLs, in order.
+        /// - Throws: ``ConfigurationError`` naming the first unusable URL.
+        public init(primary: String, backups: [String] = []) throws(ConfigurationError) {
+            var nodes: [NodeURL] = []
+            for (index, string) in ([primary] + backups).enumerated() {
+                let key = index == 0 ? "API_BASE_URL" : "BACKUP_URL_\(index)"
+                nodes.append(try ConfigurationError.nodeURL(string, key: key, source: .code))
+            }
+            self.init(nodes: nodes)
+        }
+
+        /// Node switches allowed per request.
+        var effectiveMaxFailoverAttempts: Int { retry.maxFailoverAttempts ?? max(0, nodes.count - 1) }
+    }
+}

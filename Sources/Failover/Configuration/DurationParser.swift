@@ -1,0 +1,29 @@
+/// Reads durations written as milliseconds (`250`) or with a unit (`250ms`, `1.5s`, `2m`, `1h`).
+enum DurationParser {
+    enum Problem: Error, Hashable {
+        case negative
+        case invalid
+    }
+
+    static func parse(_ text: String) -> Result<Duration, Problem> {
+        let trimmed = text.trimmingWhitespace().lowercased()
+        if trimmed.hasPrefix("-") {
+            let magnitude = String(trimmed.dropFirst())
+            guard !magnitude.hasPrefix("-"), case .success = parse(magnitude) else { return .failure(.invalid) }
+            return .failure(.negative)
+        }
+        let units: [(suffix: String, milliseconds: Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        var number = Substring(trimmed)
+        var scale = 1.0
+        for unit in units where trimmed.hasSuffix(unit.suffix) {
+            number = trimmed.dropLast(unit.suffix.count)
+            scale = unit.milliseconds
+            break
+        }
+        let digits = number.trimmingWhitespace()
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              let value = Double(digits), value.isFinite
+        else { return .failure(.invalid) }
+        return .success(.microseconds(Int64((value * scale * 1000).rounded())))
+    }
+}

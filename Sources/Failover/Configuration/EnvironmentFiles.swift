@@ -1,0 +1,93 @@
+import Foundation
+
+/// The `.env` files of a directory, read and parsed in Vite's order.
+///
+/// Precedence, highest first: the process environment, `.env.[mode].local`, `.env.[mode]`,
+/// `.env.local`, `.env`. Files are parsed lowest first, so `${VAR}` in a file can use values of the
+/// files below it (and the process environment, which always wins).
+struct EnvironmentFiles: Sendable {
+    /// One parsed file: its path and its entries (the last assignment of a key wins).
+    struct File: Sendable {
+        var path: String
+        var values: [String: DotEnvEntry]
+    }
+
+    /// The files found, highest precedence first.
+    var files: [File]
+
+    /// The file names of a directory, highest precedence first.
+    static func names(mode: String?) -> [String] {
+        var names: [String] = []
+        if let mode, !mode.isEmpty { names += [".env.\(mode).local", ".env.\(mode)"] }
+        return names + [".env.local", ".env"]
+    }
+
+    /// Reads the files.
+    ///
+    /// - Parameters:
+    ///   - directory: Where to look for the implicit files.
+    ///   - mode: The mode (`development`, `production`...), or `nil`.
+    ///   - explicitFiles: Files named on the command line, lowest precedence first; when given, the
+    ///     directory is not searched and a missing file is an error.
+    ///   - environment: The process environment (for `${VAR}` expansion).
+    /// - Throws: ``ConfigurationError`` for a file that cannot be read or does not parse.
+    static func load(
+        directory: String, mode: String?, explicitFiles: [String]?, environment: [String: String]
+    ) throws(ConfigurationError) -> EnvironmentFiles {
+        let lowestFirst: [(path: String, required: Bool)]
+        if let explicitFiles {
+            lowestFirst = explicitFiles.map { ($0, true) }
+        } else {
+            lowestFirst = names(mode: mode).reversed().map { name in
+                (directory == "." || directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name), false)
+            }
+        }
+        var merged: [String: String] = [:]
+        var files: [File] = []
+        for (path, required) in lowestFirst {
+            guard FileManager.default.fileExists(atPath: path) else {
+                if required { throw ConfigurationError(.fileNotFound, key: nil, source: .file(path: path, line: 0)) }
+                continue
+            }
+            let text: String
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                guard let decoded = String(data: data, encoding: .utf8) else {
+                    throw CocoaError(.fileReadInapplicableStringEncoding)
+                }
+                text = decoded
+            } catch {
+                throw ConfigurationError(.unreadableFile(reason: error.localizedDescription), key: nil, source: .file(path: path, line: 0))
+            }
+            let entries: [DotEnvEntry]
+            do {
+                let lowerFiles = merged
+                entries = try DotEnvParser.parse(text, priorityLookup: { environment[$0] }, fallbackLookup: { lowerFiles[$0] })
+            } catch {
+                throw ConfigurationError(.syntax(error.kind.problem, column: error.column), key: nil, source: .file(path: path, line: error.line))
+            }
+            var values: [String: DotEnvEntry] = [:]
+            for entry in entries {
+                values[entry.key] = entry
+                merged[entry.key] = entry.value
+            }
+            files.append(File(path: path, values: values))
+        }
+        return EnvironmentFiles(files: files.reversed())
+    }
+
+    /// Every key set in any file.
+    var allKeys: Set<String> { Set(files.flatMap { $0.values.keys }) }
+}
+
+extension DotEnvSyntaxError.Kind {
+    var problem: ConfigurationError.SyntaxProblem {
+        switch self {
+        case .missingEquals: .missingEquals
+        case .invalidKey(let key): .invalidKey(key)
+        case .unterminatedQuote: .unterminatedQuote
+        case .unexpectedCharactersAfterQuote: .unexpectedCharactersAfterQuote
+        case .unterminatedExpansion: .unterminatedExpansion
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// Reads typed configuration values by key, checking the `VITE_` form and aliases for conflicts and
+/// turning every invalid value into a ``ConfigurationError`` that names the key and its source.
+struct KeyReader {
+    let sources: ConfigurationSources
+    /// Where each key's value came from (``ValueSource/defaultValue`` when none set it).
+    private(set) var sourcesByKey: [String: ValueSource] = [:]
+
+    init(sources: ConfigurationSources) {
+        self.sources = sources
+    }
+
+    /// The value of `key`, from its plain or `VITE_` form or an alias; conflicting values are an error.
+    mutating func value(_ key: String, aliases: [String] = []) throws(ConfigurationError) -> ConfigurationSources.Found? {
+        let names = ([key] + aliases).flatMap { [$0, "VITE_" + $0] }
+        let found = names.compactMap { sources.value(of: $0) }
+        guard let first = found.first else {
+            sourcesByKey[key] = sourcesByKey[key] ?? .defaultValue
+            return nil
+        }
+        if let other = found.first(where: { $0.value != first.value }) {
+            throw ConfigurationError(.conflict(otherKey: other.name, otherSource: other.source), key: first.name, source: first.source)
+        }
+        sourcesByKey[key] = first.source
+        return first
+    }
+
+    /// The numbers n of every `BACKUP_URL_n` (or `VITE_BACKUP_URL_n`) set, ascending.
+    func backupNumbers() -> [Int] {
+        let numbers = sources.allNames.compactMap { name -> Int? in
+            let plain = name.hasPrefix("VITE_") ? String(name.dropFirst(5)) : name
+            guard plain.hasPrefix("BACKUP_URL_") else { return nil }
+            return Int(plain.dropFirst("BACKUP_URL_".count))
+        }
+        return Array(Set(numbers)).sorted()
+    }
+
+    mutating func duration(_ key: String, default value: Duration, allowZero: Bool) throws(ConfigurationError) -> Duration {
+        guard let found = try self.value(key) else { return value }
+        switch DurationParser.parse(found.value) {
+        case .success(let duration):
+            if duration == .zero, !allowZero {
+                throw ConfigurationError(.zeroDuration(found.value), key: found.name, source: found.source)
+            }
+            return duration
+        case .failure(.negative):
+            throw ConfigurationError(.negativeDuration(found.value), key: found.name, source: found.source)
+        case .failure(.invalid):
+            throw ConfigurationError(.invalidDuration(found.value), key: found.name, source: found.source)
+        }
+    }
+
+    mutating func integer(_ key: String, default value: Int, minimum: Int) throws(ConfigurationError) -> Int {
+        try optionalInteger(key, minimum: minimum) ?? value
+    }
+
+    mutating func optionalInteger(_ key: String, minimum: Int) throws(ConfigurationError) -> Int? {
+        guard let found = try self.value(key) else { return nil }
+        guard let number = Int(found.value.trimmingWhitespace()), number >= minimum else {
+            throw ConfigurationError(.invalidInteger(found.value, minimum: minimum), key: found.name, source: found.source)
+        }
+        return number
+    }
+
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, default value: Choice) throws(ConfigurationError) -> Choice
+    where Choice.RawValue == String {
+        guard let found = try self.value(key) else { return value }
+        guard let choice = Choice(rawValue: found.value.trimmingWhitespace().lowercased()) else {
+            throw ConfigurationError(.invalidChoice(found.value, allowed: Choice.allCases.map(\.rawValue)), key: found.name, source: found.source)
+        }
+        return choice
+    }
+
+    mutating func paths(_ key: String, default value: [String]) throws(ConfigurationError) -> [String] {
+        guard let found = try self.value(key) else { return value }
+        let paths = found.value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        guard !paths.isEmpty, paths.allSatisfy({ $0.hasPrefix("/") && !$0.contains(" ") }) else {
+            throw ConfigurationError(.invalidChoice(found.value, allowed: ["/health,/status"]), key: found.name, source: found.source)
+        }
+        return paths
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}

@@ -1,0 +1,120 @@
+public import Localization
+
+/// An invalid configuration: names the key, and the file and line (or the environment) it came from.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong.
+    public enum Kind: Sendable, Hashable {
+        /// No `API_BASE_URL` (nor `BASE_URL`, nor their `VITE_` forms).
+        case missingPrimary
+        /// The value does not parse as a URL.
+        case invalidURL(String)
+        /// The URL's scheme is not http or https.
+        case unsupportedScheme(scheme: String, value: String)
+        /// The URL has no host.
+        case missingHost(String)
+        /// The URL has a query or a fragment.
+        case queryOrFragment(String)
+        /// The URL is the same node as another key's.
+        case duplicateNode(value: String, otherKey: String, otherSource: ValueSource)
+        /// Not a duration (`250ms`, `5s`, `2m` or milliseconds).
+        case invalidDuration(String)
+        /// A negative duration.
+        case negativeDuration(String)
+        /// Zero where a positive duration is needed.
+        case zeroDuration(String)
+        /// Not a whole number of at least `minimum`.
+        case invalidInteger(String, minimum: Int)
+        /// Not one of the allowed values.
+        case invalidChoice(String, allowed: [String])
+        /// The key is set with and without `VITE_` (or as an alias) to different values.
+        case conflict(otherKey: String, otherSource: ValueSource)
+        /// A `.env` syntax error at a column.
+        case syntax(SyntaxProblem, column: Int)
+        /// A file that cannot be read.
+        case unreadableFile(reason: String)
+        /// A file named explicitly (`--env-file`) that does not exist.
+        case fileNotFound
+    }
+
+    /// A `.env` syntax problem.
+    public enum SyntaxProblem: Sendable, Hashable {
+        /// A line without `=`.
+        case missingEquals
+        /// A key with characters a key cannot have.
+        case invalidKey(String)
+        /// A quote that is never closed.
+        case unterminatedQuote
+        /// Text after a closing quote.
+        case unexpectedCharactersAfterQuote
+        /// A `${` that is never closed.
+        case unterminatedExpansion
+    }
+
+    /// What is wrong.
+    public var kind: Kind
+    /// The configuration key concerned, if any.
+    public var key: String?
+    /// Where the value came from.
+    public var source: ValueSource
+
+    /// Creates an error.
+    public init(_ kind: Kind, key: String?, source: ValueSource) {
+        self.kind = kind
+        self.key = key
+        self.source = source
+    }
+
+    /// The file concerned, if any.
+    public var file: String? { source.file }
+    /// The line concerned, if any.
+    public var line: Int? { source.line }
+
+    /// The message in the current language.
+    public var description: String { message(in: .current) }
+
+    /// The message in a language, naming the key and where it came from.
+    public func message(in language: Language) -> String {
+        let place = source.message(in: language)
+        let key = self.key ?? ""
+        func say(_ message: Message, _ arguments: any CVarArg...) -> String {
+            localized(.configErrorPrefix, key, place, String(format: Catalog.format(message, language), arguments: arguments), language: language)
+        }
+        switch kind {
+        case .missingPrimary: return localized(.configMissingPrimary, language: language)
+        case .invalidURL(let value): return say(.configInvalidURL, value)
+        case .unsupportedScheme(let scheme, let value): return say(.configUnsupportedScheme, scheme, value)
+        case .missingHost(let value): return say(.configMissingHost, value)
+        case .queryOrFragment(let value): return say(.configQueryOrFragment, value)
+        case .duplicateNode(let value, let otherKey, let otherSource):
+            return say(.configDuplicateNode, value, otherKey, otherSource.message(in: language))
+        case .invalidDuration(let value): return say(.configInvalidDuration, value)
+        case .negativeDuration(let value): return say(.configNegativeDuration, value)
+        case .zeroDuration(let value): return say(.configZeroDuration, value)
+        case .invalidInteger(let value, let minimum): return say(.configInvalidInteger, value, minimum)
+        case .invalidChoice(let value, let allowed): return say(.configInvalidChoice, value, allowed.joined(separator: ", "))
+        case .conflict(let otherKey, let otherSource): return say(.configConflict, otherKey, otherSource.message(in: language))
+        case .syntax(let problem, let column):
+            let detail: String = switch problem {
+            case .missingEquals: localized(.syntaxMissingEquals, language: language)
+            case .invalidKey(let text): localized(.syntaxInvalidKey, text, language: language)
+            case .unterminatedQuote: localized(.syntaxUnterminatedQuote, language: language)
+            case .unexpectedCharactersAfterQuote: localized(.syntaxAfterQuote, language: language)
+            case .unterminatedExpansion: localized(.syntaxUnterminatedExpansion, language: language)
+            }
+            return localized(.configSyntax, place, column, detail, language: language)
+        case .unreadableFile(let reason): return localized(.configUnreadableFile, file ?? "", reason, language: language)
+        case .fileNotFound: return localized(.configFileNotFound, file ?? "", language: language)
+        }
+    }
+
+    /// Parses a node URL, or throws the error that names it.
+    static func nodeURL(_ value: String, key: String, source: ValueSource) throws(ConfigurationError) -> NodeURL {
+        switch NodeURL.parse(value) {
+        case .success(let url): return url
+        case .failure(.notAURL): throw ConfigurationError(.invalidURL(value), key: key, source: source)
+        case .failure(.unsupportedScheme(let scheme)): throw ConfigurationError(.unsupportedScheme(scheme: scheme, value: value), key: key, source: source)
+        case .failure(.missingHost): throw ConfigurationError(.missingHost(value), key: key, source: source)
+        case .failure(.queryOrFragment): throw ConfigurationError(.queryOrFragment(value), key: key, source: source)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+
+/// Fans events out to every subscriber of ``FailoverClient/events``.
+///
+/// Subscribers are told after the state lock is released; a slow subscriber loses the oldest
+/// events beyond its buffer rather than slowing requests down.
+final class EventBroadcaster: Sendable {
+    private struct Subscribers {
+        var continuations: [UUID: AsyncStream<FailoverEvent>.Continuation] = [:]
+        var finished = false
+    }
+
+    private let subscribers = Mutex(Subscribers())
+    private let bufferSize: Int
+
+    init(bufferSize: Int = 1024) {
+        self.bufferSize = bufferSize
+    }
+
+    /// A new stream of the events from now on.
+    func subscribe() -> AsyncStream<FailoverEvent> {
+        let (stream, continuation) = AsyncStream<FailoverEvent>.makeStream(bufferingPolicy: .bufferingNewest(bufferSize))
+        let id = UUID()
+        let accepted = subscribers.withLock { state -> Bool in
+            guard !state.finished else { return false }
+            state.continuations[id] = continuation
+            return true
+        }
+        guard accepted else {
+            continuation.finish()
+            return stream
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.subscribers.withLock { _ = $0.continuations.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Delivers events to every subscriber, in order.
+    func yield(_ events: [FailoverEvent]) {
+        guard !events.isEmpty else { return }
+        let continuations = subscribers.withLock { Array($0.continuations.values) }
+        for continuation in continuations {
+            for event in events { continuation.yield(event) }
+        }
+    }
+
+    /// Ends every stream.
+    func finish() {
+        let continuations = subscribers.withLock { state in
+            state.finished = true
+            defer { state.continuations = [:] }
+            return Array(state.continuations.values)
+        }
+        for continuation in continuations { continuation.finish() }
+    }
+}

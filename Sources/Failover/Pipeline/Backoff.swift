@@ -1,0 +1,31 @@
+/// Capped exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter").
+///
+/// The delay before retry `n` (0 for the first retry) is drawn uniformly from
+/// `0 ... min(cap, base * 2^n)`. With the defaults (`RETRY_DELAY` 100 ms, `RETRY_MAX_DELAY` 2 s):
+///
+/// | retry | upper bound |
+/// |---|---|
+/// | 0 | 100 ms |
+/// | 1 | 200 ms |
+/// | 2 | 400 ms |
+/// | 3 | 800 ms |
+/// | 4 | 1.6 s |
+/// | 5+ | 2 s |
+struct Backoff: Sendable, Hashable {
+    var base: Duration
+    var cap: Duration
+
+    /// The upper bound of the delay before retry `retry`.
+    func ceiling(forRetry retry: Int) -> Duration {
+        let exponent = min(retry, 30)
+        let grown = base.milliseconds * Double(1 << exponent)
+        return .milliseconds(Int64(min(cap.milliseconds, grown)))
+    }
+
+    /// A delay before retry `retry`, drawn with full jitter.
+    func delay(forRetry retry: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+        let ceiling = ceiling(forRetry: retry).milliseconds
+        guard ceiling > 0 else { return .zero }
+        return .microseconds(Int64(Double.random(in: 0...ceiling, using: &generator) * 1000))
+    }
+}

@@ -1,0 +1,175 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Runs one request through the algorithm of DESIGN §4: the current node first, retries on the same
+/// node with backoff, failover to the next node, all within one overall deadline.
+struct RequestPipeline: Sendable {
+    let configuration: FailoverClient.Configuration
+    let transport: any Transport
+    let classifier: any ErrorClassifier
+    let cluster: ClusterState
+    let budget: RetryBudget?
+    let logger: Logger
+
+    /// Where the loop stands after an attempt that did not deliver.
+    private enum Next {
+        case retrySameNode(after: Duration)
+        case nextNode
+    }
+
+    func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
+        try validate(request)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + configuration.timeouts.total
+        budget?.deposit()
+        let (startCurrent, candidates) = cluster.candidates()
+        let nodeCount = cluster.nodeCount
+        guard !candidates.isEmpty else { throw FailoverError(.noEnabledNode, nodeCount: nodeCount, request: request) }
+
+        var attempts: [Attempt] = []
+        var switches = 0
+        var budgetExhausted = false
+        var lastRetryableResponse: (TransportResponse, Node)?
+
+        func timeoutError() -> FailoverError {
+            FailoverError(.timeout, attempts: attempts, nodeCount: nodeCount, request: request,
+                          deadlineMilliseconds: configuration.timeouts.total.wholeMilliseconds)
+        }
+
+        candidateLoop: for (position, candidate) in candidates.enumerated() {
+            let node = candidate.node
+            if position > 0 {
+                guard switches < configuration.effectiveMaxFailoverAttempts else { break }
+                if candidate.isLastResort, let budget, !budget.withdraw() {
+                    budgetExhausted = true
+                    break
+                }
+                switches += 1
+            }
+            var retry = 0
+            while true {
+                try Task.checkCancellation()
+                guard clock.now < deadline else { throw timeoutError() }
+                let attemptStart = clock.now
+                let attemptDeadline = min(attemptStart + configuration.timeouts.request, deadline)
+                var logger = logger
+                logger[metadataKey: "failover.node"] = "\(node.index)"
+                logger[metadataKey: "failover.attempt"] = "\(attempts.count + 1)"
+
+                let outcome: AttemptOutcome
+                var response: TransportResponse?
+                do {
+                    let answer = try await transport.send(transportRequest(request, node: node), deadline: attemptDeadline)
+                    response = answer
+                    outcome = .response(status: answer.status)
+                } catch let failure as TransportFailure {
+                    outcome = .failure(failure)
+                    logger.debug("attempt failed", metadata: ["failover.outcome": "\(failure.kind.rawValue)", "failover.detail": "\(failure.detail)"])
+                } catch {
+                    if Task.isCancelled || error is CancellationError { throw CancellationError() }
+                    outcome = .failure(TransportFailure(.other, detail: String(describing: error)))
+                }
+                let elapsed = attemptStart.duration(to: clock.now)
+                let attempt = Attempt(node: node.index, url: node.url, retry: retry, outcome: outcome, duration: elapsed)
+                attempts.append(attempt)
+
+                let context = ClassificationContext(
+                    request: request, outcome: outcome, responseHeaders: response?.headers ?? [:],
+                    retriesRemaining: max(0, configuration.retry.maxRetries - retry))
+                let decision = classifier.classify(context)
+                let next: Next
+                switch decision {
+                case .deliver:
+                    guard let response else {
+                        // A classifier that delivers a transport failure: nothing to deliver, report it.
+                        cluster.recordFailure(node: node.index, outcome: outcome, latency: nil)
+                        throw FailoverError(.requestFailed, attempts: attempts, nodeCount: nodeCount, request: request)
+                    }
+                    cluster.recordSuccess(node: node.index, latency: elapsed)
+                    cluster.promote(node: node.index, ifCurrentIs: startCurrent)
+                    return FailoverResponse(
+                        status: HTTPResponseStatus(statusCode: response.status), headers: response.headers, body: response.body,
+                        node: node, url: node.url.url(for: request.path), attempts: attempts, duration: start.duration(to: clock.now))
+                case .fail:
+                    cluster.recordFailure(node: node.index, outcome: outcome, latency: elapsed)
+                    throw FailoverError(.requestFailed, attempts: attempts, nodeCount: nodeCount, request: request)
+                case .retry(let after):
+                    if isNodeFailure(outcome) {
+                        cluster.recordFailure(node: node.index, outcome: outcome, latency: elapsed)
+                    } else if let response {
+                        lastRetryableResponse = (response, node)
+                    }
+                    next = retryOrMoveOn(retry: retry, after: after, now: clock.now, deadline: deadline, budget: budget)
+                case .failover:
+                    cluster.recordFailure(node: node.index, outcome: outcome, latency: elapsed)
+                    next = .nextNode
+                }
+
+                cluster.broadcaster.yield([.attemptFailed(attempt)])
+                guard request.mayResend(after: outcome) else {
+                    if let response {
+                        // The node answered; the answer is the caller's to judge, not ours to repeat.
+                        return FailoverResponse(
+                            status: HTTPResponseStatus(statusCode: response.status), headers: response.headers, body: response.body,
+                            node: node, url: node.url.url(for: request.path), attempts: attempts, duration: start.duration(to: clock.now))
+                    }
+                    logger.notice("request not re-sent: it may have reached the node", metadata: ["failover.outcome": "\(outcome)"])
+                    throw FailoverError(.notResent, attempts: attempts, nodeCount: nodeCount, request: request)
+                }
+                switch next {
+                case .retrySameNode(let delay):
+                    cluster.broadcaster.yield([.retrying(node: node.index, retry: retry + 1, delay: delay)])
+                    logger.debug("retrying", metadata: ["failover.delayMs": "\(delay.wholeMilliseconds)"])
+                    try await Task.sleep(for: delay)
+                    retry += 1
+                case .nextNode:
+                    continue candidateLoop
+                }
+            }
+        }
+
+        if let (response, node) = lastRetryableResponse {
+            // Every node asked us to come back later (429/408) and we could not wait: say so as they did.
+            return FailoverResponse(
+                status: HTTPResponseStatus(statusCode: response.status), headers: response.headers, body: response.body,
+                node: node, url: node.url.url(for: request.path), attempts: attempts, duration: start.duration(to: clock.now))
+        }
+        if clock.now >= deadline { throw timeoutError() }
+        throw FailoverError(.allNodesUnavailable, attempts: attempts, nodeCount: nodeCount, request: request, budgetExhausted: budgetExhausted)
+    }
+
+    /// A failure or a 5xx counts against the node's health; a 408 or 429 does not.
+    private func isNodeFailure(_ outcome: AttemptOutcome) -> Bool {
+        switch outcome {
+        case .failure: true
+        case .response(let status): status >= 500
+        }
+    }
+
+    private func retryOrMoveOn(retry: Int, after: Duration?, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant, budget: RetryBudget?) -> Next {
+        guard retry < configuration.retry.maxRetries else { return .nextNode }
+        var generator = SystemRandomNumberGenerator()
+        let backoff = Backoff(base: configuration.retry.baseDelay, cap: configuration.retry.maxDelay)
+        let delay = after ?? backoff.delay(forRetry: retry, using: &generator)
+        // A wait that would pass the deadline is not a retry worth making.
+        guard now + delay < deadline else { return .nextNode }
+        if let budget, !budget.withdraw() { return .nextNode }
+        return .retrySameNode(after: delay)
+    }
+
+    private func transportRequest(_ request: FailoverRequest, node: Node) -> TransportRequest {
+        TransportRequest(
+            url: node.url.url(for: request.path), method: request.method, headers: request.headers, body: request.body,
+            maxResponseBodySize: configuration.maxResponseBodySize)
+    }
+
+    private func validate(_ request: FailoverRequest) throws(FailoverError) {
+        let path = request.path
+        let invalid = path.contains("://") || path.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+        guard !invalid else {
+            throw FailoverError(.invalidRequest, nodeCount: cluster.nodeCount, request: request, subject: path)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The production ``Transport``: one AsyncHTTPClient `HTTPClient`, owned and shut down by it.
+///
+/// The client is set up for failover: a refused connection fails at once
+/// (`retryConnectionEstablishment = false`), redirects are delivered rather than followed, and
+/// every attempt (head and body) is bounded by its deadline.
+public final class HTTPClientTransport: Transport {
+    private let client: HTTPClient
+
+    /// Creates a transport.
+    ///
+    /// - Parameters:
+    ///   - connectTimeout: The limit for setting up one connection.
+    ///   - maxConnectionsPerNode: Concurrent HTTP/1.1 connections per node.
+    public init(connectTimeout: Duration, maxConnectionsPerNode: Int = 64) {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout.milliseconds * 1_000_000)), read: nil)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerNode)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Sends one request, racing it against the deadline so that a stalled body is cut too.
+    public func send(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
+        try await withThrowingTaskGroup(of: TransportResponse?.self) { group in
+            group.addTask { try await self.perform(request, deadline: deadline) }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            do {
+                guard let response = try await group.next() ?? nil else {
+                    throw TransportFailure(.timeout)
+                }
+                return response
+            } catch let error where Task.isCancelled {
+                _ = error
+                throw CancellationError()
+            } catch let failure as TransportFailure {
+                throw failure
+            } catch {
+                throw TransportFailure(classifying: error)
+            }
+        }
+    }
+
+    private func perform(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = request.method
+        outgoing.headers = request.headers
+        if let body = request.body { outgoing.body = .bytes(body) }
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(max(0, remaining.milliseconds) * 1_000_000))
+        let response = try await client.execute(outgoing, deadline: nioDeadline)
+        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > request.maxResponseBodySize {
+            throw TransportFailure(.bodyTooLarge, detail: "Content-Length \(length)")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: request.maxResponseBodySize)
+        } catch is NIOTooManyBytesError {
+            throw TransportFailure(.bodyTooLarge, detail: "more than \(request.maxResponseBodySize) bytes")
+        }
+        return TransportResponse(status: Int(response.status.code), headers: response.headers, body: body)
+    }
+
+    /// Shuts the HTTP client down.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+}
+
+extension TransportFailure {
+    /// Maps an error of AsyncHTTPClient or SwiftNIO to a failure kind.
+    init(classifying error: any Error) {
+        let detail = String(describing: error)
+        if let failure = error as? TransportFailure {
+            self = failure
+        } else if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: self.init(.connectTimeout, detail: detail)
+            case .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout: self.init(.timeout, detail: detail)
+            case .remoteConnectionClosed: self.init(.connectionReset, detail: detail)
+            case .tlsHandshakeTimeout: self.init(.tlsFailure, detail: detail)
+            case .bodyLengthMismatch, .invalidProxyResponse: self.init(.malformedResponse, detail: detail)
+            default: self.init(.other, detail: detail)
+            }
+        } else if let error = error as? NIOConnectionError {
+            let errnos = error.connectionErrors.compactMap { ($0.error as? IOError)?.errnoCode }
+            if errnos.contains(ECONNREFUSED) {
+                self.init(.connectionRefused, detail: detail)
+            } else if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
+                self.init(.dnsFailure, detail: detail)
+            } else if error.connectionErrors.contains(where: { failure in
+                if case .connectTimeout = failure.error as? ChannelError { return true }
+                return false
+            }) {
+                self.init(.connectTimeout, detail: detail)
+            } else {
+                self.init(.other, detail: detail)
+            }
+        } else if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNREFUSED: self.init(.connectionRefused, detail: detail)
+            case ECONNRESET, EPIPE, ECONNABORTED: self.init(.connectionReset, detail: detail)
+            default: self.init(.other, detail: detail)
+            }
+        } else if let error = error as? ChannelError {
+            switch error {
+            case .connectTimeout: self.init(.connectTimeout, detail: detail)
+            case .eof, .ioOnClosedChannel, .outputClosed, .alreadyClosed: self.init(.connectionReset, detail: detail)
+            default: self.init(.other, detail: detail)
+            }
+        } else if error is HTTPParserError {
+            self.init(.malformedResponse, detail: detail)
+        } else if error is NIOTooManyBytesError {
+            self.init(.bodyTooLarge, detail: detail)
+        } else if String(reflecting: type(of: error)).contains("NIOSSL") || error is SocketAddressError {
+            self.init(String(reflecting: type(of: error)).contains("NIOSSL") ? .tlsFailure : .dnsFailure, detail: detail)
+        } else {
+            self.init(.other, detail: detail)
+        }
+    }
+}

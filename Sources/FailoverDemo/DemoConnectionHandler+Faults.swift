@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+
+/// The faults that write something other than one whole response.
+extension DemoConnectionHandler {
+    /// The body length a truncated answer announces.
+    static let announcedLength = 2_048
+    /// How much of it a truncated answer sends.
+    static let sentLength = 1_024
+    /// The chunk size of a streamed oversized body.
+    static let chunkSize = 64 * 1024
+
+    /// Writes a `200` head announcing 2,048 bytes and only 1,024 of them.
+    /// - Returns: A future that completes when the bytes are written.
+    @discardableResult
+    func writePartialBody(context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        let head = DemoWire.head(
+            status: 200,
+            headers: [DemoHeader(name: "Content-Type", value: "application/octet-stream")],
+            contentLength: Self.announcedLength,
+            keepAlive: true,
+            node: self.state.name
+        )
+        return self.send(head + [UInt8](repeating: UInt8(ascii: "x"), count: Self.sentLength), context: context)
+    }
+
+    /// Resets the connection: `SO_LINGER` with a zero timeout, then close, so
+    /// the kernel sends a TCP RST and the client sees `ECONNRESET`.
+    func reset(context: ChannelHandlerContext) {
+        guard !self.closed else { return }
+        guard let provider = context.channel as? any SocketOptionProvider else {
+            self.close(context: context)
+            return
+        }
+        provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in
+            self.close(context: context)
+        }
+    }
+
+    /// Starts a `200` answer with a body of `size` bytes, streamed in chunks
+    /// as fast as the client reads (the body is never buffered whole).
+    func startStream(size: Int, keepAlive: Bool, context: ChannelHandlerContext) {
+        let head = DemoWire.head(
+            status: 200,
+            headers: [DemoHeader(name: "Content-Type", value: "application/octet-stream")],
+            contentLength: size,
+            keepAlive: keepAlive,
+            node: self.state.name
+        )
+        var buffer = context.channel.allocator.buffer(capacity: head.count)
+        buffer.writeBytes(head)
+        context.write(self.wrapOutboundOut(buffer), promise: nil)
+        self.stream = Stream(remaining: size, keepAlive: keepAlive)
+        self.pump(context: context)
+    }
+
+    /// Writes chunks while the channel is writable; when the last one is
+    /// written, goes on like after any response.
+    func pump(context: ChannelHandlerContext) {
+        guard var stream = self.stream, !self.closed else { return }
+        let chunk = context.channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: Self.chunkSize)
+        var last: EventLoopFuture<Void>?
+        while stream.remaining > 0 && context.channel.isWritable {
+            let size = min(Self.chunkSize, stream.remaining)
+            let slice = size == Self.chunkSize ? chunk : chunk.getSlice(at: chunk.readerIndex, length: size) ?? chunk
+            stream.remaining -= size
+            if stream.remaining == 0 {
+                last = context.write(self.wrapOutboundOut(slice))
+            } else {
+                context.write(self.wrapOutboundOut(slice), promise: nil)
+            }
+        }
+        context.flush()
+        guard stream.remaining == 0 else {
+            self.stream = stream
+            return
+        }
+        self.stream = nil
+        let keepAlive = stream.keepAlive
+        let done = last ?? context.eventLoop.makeSucceededVoidFuture()
+        done.assumeIsolated().whenComplete { _ in
+            self.finished(keepAlive: keepAlive, context: context)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// A fault a node injects into its answers.
+///
+/// Set a fault with ``DemoNode/setFault(_:forRequests:)``. Every fault except
+/// ``refuse`` is applied per request, when the request's head and body have
+/// been read completely; the request is recorded first, so counters see it.
+public enum DemoFault: Sendable, Equatable {
+    /// No fault: the node answers its normal routes.
+    case none
+    /// The port is closed: connecting gets `ECONNREFUSED`.
+    ///
+    /// Setting this fault is the same as ``DemoNode/kill()``.
+    case refuse
+    /// Answer every request with this status, these extra headers and this body.
+    ///
+    /// The default body is `{"error":"injected","status":N}` with
+    /// `Content-Type: application/json`.
+    case status(Int, headers: [String: String] = [:], body: String? = nil)
+    /// Answer normally, after this delay.
+    case delay(Duration)
+    /// Read the request and never answer.
+    ///
+    /// The connection stays open until the fault changes, the node is killed,
+    /// or the client gives up.
+    case hangBeforeHeaders
+    /// Send a `200` head announcing 2,048 bytes, send only 1,024, then stall.
+    case hangMidBody
+    /// Send a `200` head announcing 2,048 bytes, send 1,024, then reset the
+    /// connection (TCP RST), so the client sees `ECONNRESET`.
+    case resetMidBody
+    /// Answer `200` with a body of this many bytes, streamed in chunks.
+    case oversizedBody(Int)
+    /// Answer with bytes that are not HTTP (`NOT HTTP AT ALL\r\n\r\n`), then close.
+    case malformed
+}
+
+extension DemoFault {
+    /// Whether the fault leaves a connection open with no complete answer.
+    var isHang: Bool {
+        switch self {
+        case .hangBeforeHeaders, .hangMidBody: true
+        default: false
+        }
+    }
+}
+
+extension DemoFault: CustomStringConvertible {
+    /// A short name for the fault, as a person would type it (`status(503)`, `delay(200ms)`).
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .refuse: "refuse"
+        case .status(let code, _, _): "status(\(code))"
+        case .delay(let duration): "delay(\(Self.milliseconds(duration))ms)"
+        case .hangBeforeHeaders: "hangBeforeHeaders"
+        case .hangMidBody: "hangMidBody"
+        case .resetMidBody: "resetMidBody"
+        case .oversizedBody(let size): "oversizedBody(\(size))"
+        case .malformed: "malformed"
+        }
+    }
+
+    /// The duration in whole milliseconds, never negative.
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let total = seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+        return max(0, total)
+    }
+}

@@ -1,0 +1,214 @@
+import NIOCore
+
+/// An in-process HTTP/1.1 node on a local port, with fault injection.
+///
+/// A node serves a few JSON routes (see the table below) and can be told to
+/// misbehave in the ways real backends do: refuse connections, answer 5xx,
+/// answer late, hang, cut a body short, reset the connection, send a huge
+/// body or bytes that are not HTTP. Tests use it to exercise failover over
+/// real sockets; the REPL's `--demo` mode runs a cluster of them.
+///
+/// | route | answer |
+/// |---|---|
+/// | `GET /health` | 200 `{"status":"ok","node":NAME}` |
+/// | `GET /api/stats` | 200 `{"node":NAME,"port":PORT,"requests":N}` |
+/// | any `/api/echo` | 200 `{"node":NAME,"method":M,"path":P,"body":B}` |
+/// | `POST /api/items` | 201 `{"id":N,"node":NAME,"replayed":false}`; 200 with `"replayed":true` for an `Idempotency-Key` already applied |
+/// | `GET /api/items` | 200 `{"count":N}` |
+/// | `GET /api/slow?ms=N` | waits N ms (at most 60,000), then 200 `{"node":NAME,"waitedMs":N}` |
+/// | known path, other method | 405 |
+/// | anything else | 404 `{"error":"not found","path":P}` |
+///
+/// Every answer carries `X-Demo-Node: NAME`. Connections are kept alive
+/// unless the client asks otherwise.
+///
+/// ```swift
+/// let node = try await DemoNode.start(name: "primary")
+/// await node.setFault(.status(503), forRequests: 2)
+/// // ... requests to node.baseURL ...
+/// await node.shutdown()
+/// ```
+public actor DemoNode {
+    /// The node's name, sent as `X-Demo-Node` and in JSON answers.
+    public nonisolated let name: String
+    /// The address the node listens on.
+    public nonisolated let host: String
+    /// The port the node listens on (the real one when started with port 0).
+    public nonisolated let port: Int
+    /// The ledger `POST /api/items` applies to (shared within a cluster).
+    public nonisolated let ledger: DemoLedger
+
+    private let state: DemoNodeState
+    private var listener: (any Channel)?
+    private var isShutDown = false
+
+    /// The node's base URL, e.g. `http://127.0.0.1:50123`.
+    public nonisolated var baseURL: String {
+        let address = self.host.contains(":") ? "[\(self.host)]" : self.host
+        return "http://\(address):\(self.port)"
+    }
+
+    private init(name: String, host: String, port: Int, ledger: DemoLedger, state: DemoNodeState, listener: any Channel) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.ledger = ledger
+        self.state = state
+        self.listener = listener
+    }
+
+    deinit {
+        // A node dropped without shutdown() still frees its port.
+        self.listener?.close(promise: nil)
+        for channel in self.state.stopAccepting() {
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Starts a node listening on `host:port`.
+    /// - Parameters:
+    ///   - name: The node's name.
+    ///   - host: The address to bind; keep the default loopback address in tests.
+    ///   - port: The port, or 0 for any free port (read the real one from ``port``).
+    ///   - ledger: The ledger for `POST /api/items`; pass one ledger to several
+    ///     nodes to make them one cluster.
+    /// - Returns: The running node.
+    /// - Throws: The bind error, e.g. when the port is taken.
+    public static func start(
+        name: String,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        ledger: DemoLedger = DemoLedger()
+    ) async throws -> DemoNode {
+        let state = DemoNodeState(name: name, ledger: ledger)
+        state.startAccepting()
+        let listener = try await Self.listen(host: host, port: port, state: state)
+        guard let bound = listener.localAddress?.port else {
+            _ = state.stopAccepting()
+            try? await listener.close()
+            throw DemoNodeError.noPort
+        }
+        return DemoNode(name: name, host: host, port: bound, ledger: ledger, state: state, listener: listener)
+    }
+
+    // MARK: Faults
+
+    /// The fault in force (``DemoFault/none`` once a counted fault is used up).
+    public var fault: DemoFault {
+        self.state.fault
+    }
+
+    /// Injects a fault into the next requests.
+    ///
+    /// Connections hanging because of an earlier, different fault are closed.
+    /// ``DemoFault/refuse`` closes the port like ``kill()``; setting any
+    /// other fault on a node that was refusing listens again like
+    /// ``revive()`` (if the port cannot be bound again, the node stays down:
+    /// check ``isAlive``).
+    ///
+    /// Call sites read `await node.setFault(...)`; the call returns once the
+    /// port is closed or listening again, so the next connection sees it.
+    /// - Parameters:
+    ///   - fault: The fault.
+    ///   - count: Only the next `count` requests get the fault, then the node
+    ///     answers normally again; `nil` (the default) for every request
+    ///     until the fault is changed. Ignored for ``DemoFault/refuse``.
+    public func setFault(_ fault: DemoFault, forRequests count: Int? = nil) async {
+        let wasRefusing = self.state.fault == .refuse
+        let released = self.state.setFault(fault, forRequests: count)
+        for channel in released {
+            try? await channel.close()
+        }
+        if fault == .refuse {
+            await self.kill()
+        } else if wasRefusing, self.listener == nil, !self.isShutDown {
+            try? await self.revive()
+        }
+    }
+
+    // MARK: Life cycle
+
+    /// Whether the node listens.
+    public var isAlive: Bool {
+        self.listener != nil
+    }
+
+    /// How many connections are open now.
+    public var openConnectionCount: Int {
+        self.state.openConnections
+    }
+
+    /// Closes the listener and every open connection: connecting now gets
+    /// `ECONNREFUSED`. Counters and the fault are kept.
+    public func kill() async {
+        let connections = self.state.stopAccepting()
+        let listener = self.listener
+        self.listener = nil
+        if let listener {
+            try? await listener.close()
+        }
+        for channel in connections {
+            try? await channel.close()
+        }
+    }
+
+    /// Listens again on the same port after ``kill()``; a ``DemoFault/refuse``
+    /// fault is cleared. Does nothing if the node is alive.
+    /// - Throws: ``DemoNodeError/shutDown`` after ``shutdown()``, or the bind error.
+    public func revive() async throws {
+        guard !self.isShutDown else { throw DemoNodeError.shutDown }
+        guard self.listener == nil else { return }
+        self.state.startAccepting()
+        do {
+            let listener = try await Self.listen(host: self.host, port: self.port, state: self.state)
+            if self.listener == nil, !self.isShutDown {
+                self.listener = listener
+            } else {
+                // Another revive() or a shutdown() ran while this one was binding.
+                try? await listener.close()
+            }
+        } catch {
+            if self.listener == nil {
+                _ = self.state.stopAccepting()
+            }
+            throw error
+        }
+    }
+
+    /// Stops the node for good: like ``kill()``, and ``revive()`` now throws.
+    /// Calling it again does nothing.
+    public func shutdown() async {
+        self.isShutDown = true
+        await self.kill()
+    }
+
+    // MARK: Counters
+
+    /// Requests received (head and body complete), all paths, faults included.
+    public var requestCount: Int {
+        self.state.requestCount
+    }
+
+    /// Requests received for this path (without query).
+    /// - Parameter path: The path, e.g. `/api/items`.
+    public func requestCount(path: String) -> Int {
+        self.state.requestCount(path: path)
+    }
+
+    /// Requests received carrying this `Idempotency-Key`.
+    /// - Parameter idempotencyKey: The key.
+    public func requestCount(idempotencyKey: String) -> Int {
+        self.state.requestCount(idempotencyKey: idempotencyKey)
+    }
+
+    /// The requests received, oldest first (the most recent 1,000).
+    public var requests: [DemoRequestRecord] {
+        self.state.records
+    }
+
+    /// Zeroes the request counters and forgets the recorded requests.
+    /// The ledger is not touched.
+    public func resetCounters() {
+        self.state.resetCounters()
+    }
+}

@@ -1,0 +1,169 @@
+import NIOCore
+import Synchronization
+
+/// The state a node's actor and its NIO handlers share: fault plan, counters,
+/// and open connections. Every access is one short `Mutex` section, so the
+/// event loop never waits for the actor.
+final class DemoNodeState: Sendable {
+    /// How many requests ``records`` keeps (the most recent ones).
+    static let maxRecords = 1_000
+
+    private struct Storage {
+        var plan = DemoFaultPlan()
+        var accepting = false
+        var connectionNumber = 0
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var hanging: [ObjectIdentifier: DemoFault] = [:]
+        var requestCount = 0
+        var countByPath: [String: Int] = [:]
+        var countByKey: [String: Int] = [:]
+        var records: [DemoRequestRecord] = []
+    }
+
+    /// What a request that was just admitted gets.
+    struct Admission: Sendable {
+        /// The fault to apply (``DemoFault/none`` for a normal answer).
+        var fault: DemoFault
+        /// How many requests the node has received, this one included.
+        var requestCount: Int
+    }
+
+    private let storage = Mutex(Storage())
+
+    /// The node's name.
+    let name: String
+    /// The ledger `POST /api/items` applies to.
+    let ledger: DemoLedger
+
+    init(name: String, ledger: DemoLedger) {
+        self.name = name
+        self.ledger = ledger
+    }
+
+    // MARK: Faults
+
+    /// The fault in force.
+    var fault: DemoFault {
+        self.storage.withLock { $0.plan.fault }
+    }
+
+    /// Sets the fault and hands back the hanging connections it releases:
+    /// those hanging because of a different fault.
+    func setFault(_ fault: DemoFault, forRequests count: Int?) -> [any Channel] {
+        self.storage.withLock { storage in
+            storage.plan.set(fault, forRequests: count)
+            let released = storage.hanging.filter { $0.value != fault }.map(\.key)
+            for id in released { storage.hanging[id] = nil }
+            return released.compactMap { storage.connections[$0] }
+        }
+    }
+
+    /// Records a complete request, counts it and takes its fault.
+    ///
+    /// When the fault is a hang, the connection is noted as hanging in the
+    /// same lock, so a fault change made at the same time still releases it.
+    /// - Parameters:
+    ///   - record: The request.
+    ///   - channel: The connection that carried it.
+    func admit(_ record: DemoRequestRecord, on channel: any Channel) -> Admission {
+        self.storage.withLock { storage in
+            storage.requestCount += 1
+            storage.countByPath[record.path, default: 0] += 1
+            if let key = record.idempotencyKey {
+                storage.countByKey[key, default: 0] += 1
+            }
+            storage.records.append(record)
+            if storage.records.count > Self.maxRecords {
+                storage.records.removeFirst(storage.records.count - Self.maxRecords)
+            }
+            let fault = storage.plan.next()
+            if fault.isHang, storage.connections[ObjectIdentifier(channel)] != nil {
+                storage.hanging[ObjectIdentifier(channel)] = fault
+            }
+            return Admission(fault: fault, requestCount: storage.requestCount)
+        }
+    }
+
+    // MARK: Connections
+
+    /// Whether the node listens.
+    var isAccepting: Bool {
+        self.storage.withLock { $0.accepting }
+    }
+
+    /// Starts accepting connections; a ``DemoFault/refuse`` fault is cleared.
+    func startAccepting() {
+        self.storage.withLock { storage in
+            storage.accepting = true
+            if storage.plan.fault == .refuse {
+                storage.plan.set(.none, forRequests: nil)
+            }
+        }
+    }
+
+    /// Stops accepting connections and hands back every open one, to close.
+    func stopAccepting() -> [any Channel] {
+        self.storage.withLock { storage in
+            storage.accepting = false
+            storage.hanging = [:]
+            return Array(storage.connections.values)
+        }
+    }
+
+    /// Registers a new connection.
+    /// - Returns: The connection's number, or `nil` when the node no longer
+    ///   accepts connections (the caller closes it).
+    func register(_ channel: any Channel) -> Int? {
+        self.storage.withLock { storage in
+            guard storage.accepting else { return nil }
+            storage.connectionNumber += 1
+            storage.connections[ObjectIdentifier(channel)] = channel
+            return storage.connectionNumber
+        }
+    }
+
+    /// Forgets a closed connection.
+    func unregister(_ channel: any Channel) {
+        self.storage.withLock { storage in
+            storage.connections[ObjectIdentifier(channel)] = nil
+            storage.hanging[ObjectIdentifier(channel)] = nil
+        }
+    }
+
+    /// How many connections are open.
+    var openConnections: Int {
+        self.storage.withLock { $0.connections.count }
+    }
+
+    // MARK: Counters
+
+    /// Requests received, all paths.
+    var requestCount: Int {
+        self.storage.withLock { $0.requestCount }
+    }
+
+    /// Requests received for this path.
+    func requestCount(path: String) -> Int {
+        self.storage.withLock { $0.countByPath[path] ?? 0 }
+    }
+
+    /// Requests received carrying this `Idempotency-Key`.
+    func requestCount(idempotencyKey: String) -> Int {
+        self.storage.withLock { $0.countByKey[idempotencyKey] ?? 0 }
+    }
+
+    /// The most recent requests, oldest first.
+    var records: [DemoRequestRecord] {
+        self.storage.withLock { $0.records }
+    }
+
+    /// Zeroes the counters and forgets the records.
+    func resetCounters() {
+        self.storage.withLock { storage in
+            storage.requestCount = 0
+            storage.countByPath = [:]
+            storage.countByKey = [:]
+            storage.records = []
+        }
+    }
+}

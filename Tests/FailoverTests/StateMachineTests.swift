@@ -1,0 +1,171 @@
+import Foundation
+import NIOHTTP1
+import Testing
+
+@testable import Failover
+
+@Suite("Node state machine")
+struct NodeStateMachineTests {
+    @Test func unknownBecomesHealthyOnFirstSuccess() {
+        var machine = NodeStateMachine(rise: 2, fall: 2)
+        #expect(machine.state == .unknown)
+        #expect(machine.record(.success) == .healthy)
+        #expect(machine.record(.success) == nil)
+    }
+
+    @Test func fallFailuresInARowTakeTheNodeDown() {
+        var machine = NodeStateMachine(rise: 2, fall: 3)
+        machine.record(.success)
+        #expect(machine.record(.failure(conclusive: false)) == .suspect)
+        #expect(machine.record(.failure(conclusive: false)) == nil)
+        #expect(machine.state == .suspect)
+        #expect(machine.record(.failure(conclusive: false)) == .down)
+        #expect(machine.consecutiveFailures == 3)
+    }
+
+    @Test func aSuccessBetweenFailuresResetsTheCount() {
+        var machine = NodeStateMachine(rise: 2, fall: 2)
+        machine.record(.failure(conclusive: false))
+        machine.record(.success)
+        machine.record(.failure(conclusive: false))
+        #expect(machine.state == .suspect)
+    }
+
+    @Test func aRefusedConnectionIsConclusive() {
+        var machine = NodeStateMachine(rise: 2, fall: 5)
+        #expect(machine.record(.failure(conclusive: true)) == .down)
+    }
+
+    @Test func riseSuccessesBringADownNodeBackThroughProbing() {
+        var machine = NodeStateMachine(rise: 3, fall: 1)
+        machine.record(.failure(conclusive: false))
+        #expect(machine.state == .down)
+        #expect(machine.record(.success) == .probing)
+        #expect(machine.record(.success) == nil)
+        #expect(machine.record(.success) == .healthy)
+    }
+
+    @Test func aFailureWhileProbingGoesStraightBackDown() {
+        var machine = NodeStateMachine(rise: 3, fall: 3)
+        machine.record(.failure(conclusive: true))
+        machine.record(.success)
+        #expect(machine.record(.failure(conclusive: false)) == .down)
+    }
+
+    @Test func disabledIgnoresSignalsAndRestartsUnknown() {
+        var machine = NodeStateMachine(rise: 2, fall: 2)
+        machine.record(.success)
+        machine.disable()
+        #expect(machine.record(.failure(conclusive: true)) == nil)
+        #expect(machine.state == .disabled)
+        #expect(!machine.state.isEligible)
+        machine.enable()
+        #expect(machine.state == .unknown)
+        #expect(machine.state.isEligible)
+    }
+
+    @Test func resetClearsFailures() {
+        var machine = NodeStateMachine(rise: 2, fall: 1)
+        machine.record(.failure(conclusive: false))
+        machine.reset()
+        #expect(machine.state == .unknown)
+        #expect(machine.consecutiveFailures == 0)
+    }
+}
+
+@Suite("Backoff, retry budget, Retry-After")
+struct RetryMechanicsTests {
+    @Test func backoffCeilingsDoubleUpToTheCap() {
+        let backoff = Backoff(base: .milliseconds(100), cap: .seconds(2))
+        let ceilings = (0..<7).map { backoff.ceiling(forRetry: $0) }
+        #expect(ceilings == [100, 200, 400, 800, 1600, 2000, 2000].map { Duration.milliseconds($0) })
+    }
+
+    @Test func backoffDelaysAreJitteredWithinTheCeiling() {
+        let backoff = Backoff(base: .milliseconds(100), cap: .seconds(2))
+        var generator = SystemRandomNumberGenerator()
+        let delays = (0..<200).map { _ in backoff.delay(forRetry: 2, using: &generator) }
+        #expect(delays.allSatisfy { $0 >= .zero && $0 <= .milliseconds(400) })
+        #expect(Set(delays).count > 50)
+    }
+
+    @Test func budgetAllowsTheReserveThenAShareOfRequests() {
+        let budget = RetryBudget(.init(ratio: 0.2, reserve: 3))
+        #expect(budget.withdraw() && budget.withdraw() && budget.withdraw())
+        #expect(!budget.withdraw())
+        for _ in 0..<4 { budget.deposit() }
+        #expect(!budget.withdraw())
+        budget.deposit()
+        #expect(budget.withdraw())
+        #expect(!budget.withdraw())
+    }
+
+    @Test func budgetNeverHoldsMoreThanTheReserve() {
+        let budget = RetryBudget(.init(ratio: 1, reserve: 2))
+        for _ in 0..<100 { budget.deposit() }
+        #expect(budget.available == 2)
+    }
+
+    @Test func retryAfterSecondsAndDates() {
+        #expect(RetryAfter.parse("1") == .seconds(1))
+        #expect(RetryAfter.parse(" 120 ") == .seconds(120))
+        #expect(RetryAfter.parse("-1") == nil)
+        #expect(RetryAfter.parse("soon") == nil)
+        #expect(RetryAfter.parse(nil) == nil)
+        let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
+        #expect(RetryAfter.parse("Wed, 21 Oct 2015 07:28:30 GMT", now: now) == .seconds(30))
+        #expect(RetryAfter.parse("Wed, 21 Oct 2015 07:27:00 GMT", now: now) == .zero)
+    }
+}
+
+@Suite("Default error classifier")
+struct ClassifierTests {
+    let classifier = DefaultErrorClassifier()
+
+    func decide(_ outcome: AttemptOutcome, retries: Int = 1, headers: HTTPHeaders = [:]) -> FailoverDecision {
+        classifier.classify(ClassificationContext(request: FailoverRequest(path: "/"), outcome: outcome, responseHeaders: headers, retriesRemaining: retries))
+    }
+
+    @Test(arguments: [100, 200, 201, 204, 301, 304, 400, 401, 403, 404, 409, 422])
+    func delivered(_ status: Int) {
+        #expect(decide(.response(status: status)) == .deliver)
+    }
+
+    @Test(arguments: [500, 501, 505, 599])
+    func serverErrorsFailOver(_ status: Int) {
+        #expect(decide(.response(status: status)) == .failover)
+    }
+
+    @Test(arguments: [408, 429, 502, 503, 504])
+    func retriedWhileRetriesRemainThenFailedOver(_ status: Int) {
+        #expect(decide(.response(status: status)) == .retry(after: nil))
+        #expect(decide(.response(status: status), retries: 0) == .failover)
+    }
+
+    @Test func retryAfterIsPassedOn() {
+        #expect(decide(.response(status: 429), headers: ["Retry-After": "3"]) == .retry(after: .seconds(3)))
+    }
+
+    @Test(arguments: TransportFailure.Kind.allCases)
+    func transportFailures(_ kind: TransportFailure.Kind) {
+        #expect(decide(.failure(TransportFailure(kind))) == (kind == .bodyTooLarge ? .fail : .failover))
+    }
+
+    @Test func idempotencyRules() {
+        let refused = AttemptOutcome.failure(TransportFailure(.connectionRefused))
+        let reset = AttemptOutcome.failure(TransportFailure(.connectionReset))
+        let post = FailoverRequest(method: .POST, path: "/items")
+        #expect(post.mayResend(after: refused))
+        #expect(!post.mayResend(after: reset))
+        #expect(!post.mayResend(after: .response(status: 503)))
+        var keyed = post
+        keyed.headers.add(name: "Idempotency-Key", value: "k1")
+        #expect(keyed.mayResend(after: reset))
+        #expect(FailoverRequest(method: .POST, path: "/items", idempotent: true).mayResend(after: reset))
+        #expect(FailoverRequest(method: .PATCH, path: "/x").isIdempotent == false)
+        for method: HTTPMethod in [.GET, .HEAD, .OPTIONS, .PUT, .DELETE] {
+            #expect(FailoverRequest(method: method, path: "/x").mayResend(after: reset))
+        }
+        #expect(FailoverRequest(method: .GET, path: "/x", idempotent: false).mayResend(after: reset) == false)
+    }
+}

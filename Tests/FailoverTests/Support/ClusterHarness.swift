@@ -1,0 +1,76 @@
+import Failover
+import FailoverDemo
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Starts demo nodes on 127.0.0.1 and a client for them; shuts both down afterwards.
+func withClient<Result: Sendable>(
+    nodes count: Int = 3,
+    classifier: any ErrorClassifier = DefaultErrorClassifier(),
+    configure: (inout FailoverClient.Configuration) -> Void = { _ in },
+    _ body: (DemoCluster, FailoverClient) async throws -> Result
+) async throws -> Result {
+    let cluster = try await DemoCluster.start(count: count)
+    var configuration = try FailoverClient.Configuration(primary: cluster.baseURLs[0], backups: Array(cluster.baseURLs.dropFirst()))
+    configuration.timeouts = .init(request: .seconds(2), total: .seconds(6), connect: .milliseconds(500))
+    configuration.retry.baseDelay = .milliseconds(5)
+    configuration.retry.maxDelay = .milliseconds(20)
+    configuration.healthCheck.interval = .zero
+    configure(&configuration)
+    let client = FailoverClient(configuration: configuration, classifier: classifier)
+    do {
+        let result = try await body(cluster, client)
+        try await client.shutdown()
+        await cluster.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        await cluster.shutdown()
+        throw error
+    }
+}
+
+extension FailoverClient {
+    /// Sends a request and returns the failover error it throws, or `nil` when it succeeds.
+    func failure(_ request: FailoverRequest) async -> FailoverError? {
+        do {
+            _ = try await execute(request)
+            return nil
+        } catch let error as FailoverError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+}
+
+/// Records the events of a client from now on.
+final class EventLog: Sendable {
+    private final class Storage: Sendable {
+        let events = Mutex<[FailoverEvent]>([])
+    }
+
+    private let storage = Storage()
+    private let task: Task<Void, Never>
+
+    init(_ client: FailoverClient) {
+        let stream = client.events
+        let storage = storage
+        task = Task {
+            for await event in stream { storage.events.withLock { $0.append(event) } }
+        }
+    }
+
+    /// The events so far, after giving the stream a moment to deliver what is buffered.
+    func events() async -> [FailoverEvent] {
+        try? await Task.sleep(for: .milliseconds(50))
+        return storage.events.withLock { $0 }
+    }
+
+    deinit { task.cancel() }
+}
+
+extension ByteBuffer {
+    init(text: String) { self.init(string: text) }
+}
