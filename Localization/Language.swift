@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A language in which swift-failover speaks to people: errors, log lines, REPL output and help.
@@ -39,6 +40,18 @@ public enum Language: String, Sendable, CaseIterable, Codable {
             return Language(tag: candidate) ?? .english
         }
         return .english
+    }
+
+    /// Formats a decimal number with one digit after the separator: `0.4` in English, `0,4` in French.
+    ///
+    /// - Parameters:
+    ///   - value: The number.
+    ///   - language: The language.
+    /// - Returns: The number as a person of that language writes it.
+    public static func formatDecimal(_ value: Double, language: Language) -> String {
+        let rounded = (value * 10).rounded() / 10
+        let text = String(format: "%.1f", rounded)
+        return language == .french ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 
     private static let storage = Mutex<Language?>(nil)

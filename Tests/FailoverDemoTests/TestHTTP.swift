@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import AsyncHTTPClient
 import FailoverDemo
 import Testing
@@ -21,10 +26,15 @@ struct Reply: Sendable {
 final class TestHTTP: Sendable {
     let client: HTTPClient
 
-    init() {
+    /// - Parameter readTimeoutMilliseconds: How long a read may wait for
+    ///   bytes before the request fails; `nil` for no limit.
+    init(readTimeoutMilliseconds: Int64? = nil) {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(2)
+        if let readTimeoutMilliseconds {
+            configuration.timeout.read = .milliseconds(readTimeoutMilliseconds)
+        }
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -108,4 +118,29 @@ func eventually(
 /// The whole text of an error, for matching on what went wrong.
 func describe(_ error: any Error) -> String {
     String(reflecting: error)
+}
+
+/// Whether the error is the operating system's "connection refused".
+func isConnectionRefused(_ error: any Error) -> Bool {
+    describe(error).contains("errno: \(ECONNREFUSED)")
+}
+
+/// Whether the error is the operating system's "connection reset by peer".
+func isConnectionReset(_ error: any Error) -> Bool {
+    describe(error).contains("errno: \(ECONNRESET)")
+}
+
+/// Whether the error is AsyncHTTPClient's read timeout.
+func isReadTimeout(_ error: any Error) -> Bool {
+    (error as? HTTPClientError) == .readTimeout
+}
+
+/// Whether the error is AsyncHTTPClient's deadline.
+func isDeadlineExceeded(_ error: any Error) -> Bool {
+    (error as? HTTPClientError) == .deadlineExceeded
+}
+
+/// Whether the error is NIO's HTTP parser rejecting the answer.
+func isParseError(_ error: any Error) -> Bool {
+    String(describing: type(of: error)) == "HTTPParserError"
 }

@@ -105,6 +105,11 @@ extension FailoverClient {
         public var maxConnectionsPerNode: Int
         /// Where each value came from, by configuration key, when loaded from the environment.
         public var sources: [String: ValueSource]
+        /// How the configuration was loaded (set by ``load(environment:directory:mode:envFiles:)``);
+        /// the client reloads it when its files change or on SIGHUP. `nil` for a configuration built in code.
+        public var origin: ConfigurationOrigin?
+        /// How often the `.env` files are checked for changes (1 s); zero turns reloading off.
+        public var reloadCheckInterval: Duration
 
         /// Creates a configuration in code.
         ///
@@ -135,6 +140,8 @@ extension FailoverClient {
             self.maxResponseBodySize = maxResponseBodySize
             self.maxConnectionsPerNode = maxConnectionsPerNode
             self.sources = [:]
+            self.origin = nil
+            self.reloadCheckInterval = .seconds(1)
         }
 
         /// Creates a configuration from URL strings.

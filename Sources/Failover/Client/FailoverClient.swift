@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Logging
 public import NIOCore
 public import NIOHTTP1
@@ -15,41 +16,62 @@ import Synchronization
 /// }
 /// ```
 ///
-/// One `FailoverClient` owns one AsyncHTTPClient `HTTPClient`; call ``shutdown()`` when done, or
-/// use ``withFailoverClient(configuration:transport:classifier:logger:_:)``.
+/// Unless told otherwise, the client also runs in the background: active health checks every
+/// `HEALTH_CHECK_INTERVAL`, the remembered selection in `STATE_FILE`, and the reloading of its
+/// `.env` files when they change or on SIGHUP. One `FailoverClient` owns one AsyncHTTPClient
+/// `HTTPClient`; call ``shutdown()`` when done, or use ``withFailoverClient(configuration:transport:classifier:logger:_:)``.
 public final class FailoverClient: Sendable {
-    /// The configuration the client was created with.
-    public let configuration: Configuration
-    private let cluster: ClusterState
+    let settings: ClientSettings
+    let cluster: ClusterState
+    let healthChecker: HealthChecker
+    let selectionStore: SelectionStore?
+    let logger: Logger
     private let pipeline: RequestPipeline
     private let transport: any Transport
+    private let background = Mutex<[Task<Void, Never>]>([])
+    private let signalWatcher = Mutex<SignalWatcher?>(nil)
     private let isShutDown = Mutex(false)
-    private let logger: Logger
 
-    /// Creates a client.
+    /// The configuration in force (it changes when the `.env` files are reloaded).
+    public var configuration: Configuration { settings.configuration }
+
+    /// Creates a client, and starts its background work.
     ///
     /// - Parameters:
     ///   - configuration: The nodes and settings.
     ///   - transport: How attempts are sent; `nil` for AsyncHTTPClient.
     ///   - classifier: How outcomes are judged; the default rules of ``DefaultErrorClassifier`` when omitted.
     ///   - logger: Where the client logs; nothing is logged when omitted.
+    ///   - metricsFactory: Where metrics go; the process-wide `MetricsSystem.factory` when omitted.
+    ///   - runsHealthChecks: Whether the client runs its own active health checks; pass `false` and
+    ///     add ``healthCheckService`` to a swift-service-lifecycle `ServiceGroup` to run them there.
     public init(
         configuration: Configuration, transport: (any Transport)? = nil,
         classifier: any ErrorClassifier = DefaultErrorClassifier(),
-        logger: Logger = Logger(label: "swift-failover", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "swift-failover", factory: { _ in SwiftLogNoOpLogHandler() }),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        runsHealthChecks: Bool = true
     ) {
         if let language = configuration.language { Language.current = language }
-        self.configuration = configuration
+        settings = ClientSettings(configuration)
         self.logger = logger
         let transport = transport ?? HTTPClientTransport(
             connectTimeout: configuration.timeouts.connect, maxConnectionsPerNode: configuration.maxConnectionsPerNode)
         self.transport = transport
+        healthChecker = HealthChecker(transport: transport)
         let nodes = configuration.nodes.enumerated().map { Node(index: $0.offset, url: $0.element) }
         cluster = ClusterState(
-            nodes: nodes, rise: configuration.healthCheck.rise, fall: configuration.healthCheck.fall, broadcaster: EventBroadcaster())
+            nodes: nodes, rise: configuration.healthCheck.rise, fall: configuration.healthCheck.fall,
+            broadcaster: EventBroadcaster(), metrics: MetricsRecorder(factory: metricsFactory))
         pipeline = RequestPipeline(
-            configuration: configuration, transport: transport, classifier: classifier, cluster: cluster,
+            settings: settings, transport: transport, classifier: classifier, cluster: cluster,
             budget: configuration.retry.budget.map { RetryBudget($0) }, logger: logger)
+        let urls = configuration.nodes.map(\.description)
+        selectionStore = configuration.selectionTTL > .zero || configuration.stateFile != nil
+            ? SelectionStore(path: configuration.stateFile ?? SelectionStore.defaultPath(nodes: urls, environment: ProcessEnvironment.variables))
+            : nil
+        let restored = restoreSelection()
+        startBackgroundWork(runsHealthChecks: runsHealthChecks, checkAtStart: !restored)
     }
 
     /// Sends a request through the failover pipeline.
@@ -84,54 +106,62 @@ public final class FailoverClient: Sendable {
         try await execute(FailoverRequest(method: .POST, path: path, headers: headers, body: body))
     }
 
-    /// A new stream of the client's events from now on (attempts failed, retries, switches, nodes down).
+    /// A new stream of the client's events from now on (attempts failed, retries, switches, nodes
+    /// down and recovered, health checks, reloads).
     ///
     /// Each call returns its own stream; it ends when the client shuts down.
     public var events: AsyncStream<FailoverEvent> { cluster.broadcaster.subscribe() }
 
-    /// A snapshot of every node: state, counters, latency, and which one is current.
+    /// A snapshot of every node: state, metrics, badge, and which one is current.
     public func status() -> FailoverStatus { cluster.status() }
 
-    /// Makes node `index` current: requests go there first.
-    ///
-    /// - Parameter index: The node's index (0 is the primary).
-    /// - Returns: The node.
-    /// - Throws: ``FailoverError`` `invalidNode` or `nodeDisabled`.
-    @discardableResult
-    public func use(node index: Int) throws(FailoverError) -> Node {
-        try cluster.use(node: index, reason: .manual)
-    }
-
-    /// Moves to the next enabled node after the current one (healthy ones first), as a failure would.
-    ///
-    /// - Returns: The new current node.
-    /// - Throws: ``FailoverError`` `noEnabledNode`.
-    @discardableResult
-    public func failover() throws(FailoverError) -> Node {
-        try cluster.use(node: try cluster.nextNode(), reason: .manual)
-    }
-
-    /// Goes back to the primary (node 0).
-    ///
-    /// - Returns: The primary.
-    /// - Throws: ``FailoverError`` `nodeDisabled` when the primary is disabled.
-    @discardableResult
-    public func recover() throws(FailoverError) -> Node {
-        try cluster.use(node: 0, reason: .recovery)
-    }
-
-    /// Clears every failure mark: all nodes are eligible again, in priority order.
-    public func reset() { cluster.reset() }
-
-    /// Shuts the client down: ends the event streams and the HTTP client. Idempotent.
+    /// Shuts the client down: stops the background work, ends the event streams and the HTTP
+    /// client. Idempotent.
     public func shutdown() async throws {
         let first = isShutDown.withLock { done in
             defer { done = true }
             return !done
         }
         guard first else { return }
+        signalWatcher.withLock { $0?.cancel() }
+        let tasks = background.withLock { $0 }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        saveSelection()
         cluster.broadcaster.finish()
         try await transport.shutdown()
+    }
+
+    /// Adds a task to the client's background work, cancelled and awaited at shutdown.
+    func own(_ work: @escaping @Sendable () async -> Void) {
+        let task = Task { await work() }
+        background.withLock { $0.append(task) }
+    }
+
+    private func startBackgroundWork(runsHealthChecks: Bool, checkAtStart: Bool) {
+        let stream = cluster.broadcaster.subscribe()
+        own { [weak self] in
+            for await event in stream where event.changesSelection {
+                self?.saveSelection()
+            }
+        }
+        if runsHealthChecks, configuration.healthCheck.interval > .zero {
+            own { [weak self] in await self?.runHealthChecks(checkAtStart: checkAtStart) }
+        }
+        if let origin = configuration.origin, configuration.reloadCheckInterval > .zero {
+            own { [weak self] in await self?.watchConfiguration(origin) }
+            signalWatcher.withLock { $0 = SignalWatcher(onHangUp: { [weak self] in self?.reloadConfigurationLogged() }) }
+        }
+    }
+}
+
+extension FailoverEvent {
+    /// Whether the event changes what is worth remembering in the state file.
+    var changesSelection: Bool {
+        switch self {
+        case .switchedNode, .nodeDown, .nodeRecovered, .nodeAdded, .nodeRemoved: true
+        default: false
+        }
     }
 }
 

@@ -1,21 +1,34 @@
+import Foundation
 import Synchronization
 
-/// The shared, mutable state of the nodes: their state machines, counters, and which one is current.
+/// The shared, mutable state of the nodes: their state machines, metrics, and which one is current.
 ///
-/// A `Mutex` guards it; events produced under the lock are delivered after it is released.
+/// A `Mutex` guards it; events produced under the lock are delivered after it is released. Signals
+/// name nodes by URL, not index, so a request in flight while the node list is reloaded never
+/// credits the wrong node.
 final class ClusterState: Sendable {
     struct Record: Sendable {
         var node: Node
         var machine: NodeStateMachine
-        var totalRequests = 0
-        var failedRequests = 0
-        var lastLatency: Duration?
-        var lastError: AttemptOutcome?
+        var metrics = NodeMetrics()
+        /// A priority set by hand, kept across reloads.
+        var priorityOverride: Int?
     }
 
     struct Storage: Sendable {
         var records: [Record]
         var current: Int
+        /// The current node was chosen by hand (`use N`): automatic failback leaves it alone.
+        var pinned = false
+        var rise: Int
+        var fall: Int
+
+        func position(of url: NodeURL) -> Int? { records.firstIndex { $0.node.url == url } }
+
+        var enabledByPriority: [Record] {
+            records.filter { $0.node.isEnabled && $0.machine.state != .disabled }
+                .sorted { ($0.node.priority, $0.node.index) < ($1.node.priority, $1.node.index) }
+        }
     }
 
     /// One node to try, in order.
@@ -25,121 +38,149 @@ final class ClusterState: Sendable {
         var isLastResort: Bool
     }
 
-    private let storage: Mutex<Storage>
+    let storage: Mutex<Storage>
     let broadcaster: EventBroadcaster
+    let metrics: MetricsRecorder
 
-    init(nodes: [Node], rise: Int, fall: Int, broadcaster: EventBroadcaster) {
+    init(nodes: [Node], rise: Int, fall: Int, broadcaster: EventBroadcaster, metrics: MetricsRecorder) {
         let records = nodes.map { Record(node: $0, machine: NodeStateMachine(rise: rise, fall: fall)) }
-        storage = Mutex(Storage(records: records, current: 0))
+        storage = Mutex(Storage(records: records, current: 0, rise: rise, fall: fall))
         self.broadcaster = broadcaster
+        self.metrics = metrics
     }
 
     var nodeCount: Int { storage.withLock { $0.records.count } }
 
+    var nodes: [Node] { storage.withLock { $0.records.map(\.node) } }
+
+    /// Runs `body` under the lock, then delivers the events it produced.
+    func mutate<Result, Failure: Error>(_ body: (inout Storage, inout [FailoverEvent]) throws(Failure) -> Result) throws(Failure) -> Result {
+        var events: [FailoverEvent] = []
+        let result = try storage.withLock { storage throws(Failure) in try body(&storage, &events) }
+        deliver(events)
+        return result
+    }
+
+    private func deliver(_ events: [FailoverEvent]) {
+        for event in events {
+            switch event {
+            case .switchedNode(_, _, _, let reason): metrics.switched(reason: reason)
+            case .nodeDown(let node, _, _): metrics.nodeUp(node, false)
+            case .nodeRecovered(let node, _): metrics.nodeUp(node, true)
+            default: break
+            }
+        }
+        broadcaster.yield(events)
+    }
+
     /// The nodes to try for a request: the current one if eligible, then eligible nodes by priority,
     /// then down nodes by priority. Disabled nodes never.
-    func candidates() -> (current: Int, list: [Candidate]) {
+    func candidates() -> (current: NodeURL?, list: [Candidate]) {
         storage.withLock { storage in
-            let byPriority = storage.records.filter { $0.node.isEnabled && $0.machine.state != .disabled }
-                .sorted { ($0.node.priority, $0.node.index) < ($1.node.priority, $1.node.index) }
+            let byPriority = storage.enabledByPriority
+            let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current] : nil
             var list: [Candidate] = []
-            if let current = byPriority.first(where: { $0.node.index == storage.current }), current.machine.state.isEligible {
+            if let current, current.node.isEnabled, current.machine.state.isEligible {
                 list.append(Candidate(node: current.node, isLastResort: false))
             }
-            for record in byPriority where record.machine.state.isEligible && record.node.index != list.first?.node.index {
+            for record in byPriority where record.machine.state.isEligible && record.node.url != list.first?.node.url {
                 list.append(Candidate(node: record.node, isLastResort: false))
             }
             for record in byPriority where !record.machine.state.isEligible {
                 list.append(Candidate(node: record.node, isLastResort: true))
             }
-            return (storage.current, list)
+            return (current?.node.url, list)
         }
     }
 
     /// Records an attempt that the node answered usefully.
-    func recordSuccess(node index: Int, latency: Duration) {
-        let events = storage.withLock { storage -> [FailoverEvent] in
-            guard storage.records.indices.contains(index) else { return [] }
-            storage.records[index].totalRequests += 1
-            storage.records[index].lastLatency = latency
-            let record = storage.records[index]
-            let wasDown = record.machine.state == .down || record.machine.state == .probing
-            guard let newState = storage.records[index].machine.record(.success) else { return [] }
-            return wasDown && newState == .healthy ? [.nodeRecovered(node: index, url: record.node.url)] : []
+    func recordSuccess(node: Node, latency: Duration) {
+        metrics.attempt(node: node.index, success: true, latency: latency)
+        mutate { storage, events in
+            guard let position = storage.position(of: node.url) else { return }
+            storage.records[position].metrics.recordRequest(success: true, latency: latency, error: nil)
+            Self.feed(.success, to: position, in: &storage, events: &events)
         }
-        broadcaster.yield(events)
     }
 
     /// Records an attempt that failed on the node.
-    func recordFailure(node index: Int, outcome: AttemptOutcome, latency: Duration?) {
-        let events = storage.withLock { storage -> [FailoverEvent] in
-            guard storage.records.indices.contains(index) else { return [] }
-            storage.records[index].totalRequests += 1
-            storage.records[index].failedRequests += 1
-            storage.records[index].lastError = outcome
-            if let latency, case .response = outcome { storage.records[index].lastLatency = latency }
-            var conclusive = false
-            if case .failure(let failure) = outcome, failure.kind == .connectionRefused { conclusive = true }
-            guard storage.records[index].machine.record(.failure(conclusive: conclusive)) == .down else { return [] }
-            var events: [FailoverEvent] = [.nodeDown(node: index, url: storage.records[index].node.url, outcome: outcome)]
-            let enabled = storage.records.filter { $0.machine.state != .disabled && $0.node.isEnabled }
+    func recordFailure(node: Node, outcome: AttemptOutcome, latency: Duration?) {
+        metrics.attempt(node: node.index, success: false, latency: latency)
+        mutate { storage, events in
+            guard let position = storage.position(of: node.url) else { return }
+            storage.records[position].metrics.recordRequest(success: false, latency: latency, error: outcome.identifier)
+            Self.feed(.failure(conclusive: outcome.isConclusive), to: position, in: &storage, events: &events, outcome: outcome)
+        }
+    }
+
+    /// Records the result of an active health check, then fails back if the policy says so.
+    func recordHealthCheck(_ result: HealthCheckResult, node: Node, failback: FailoverClient.Configuration.Failback) {
+        metrics.healthCheck(node: node.index, healthy: result.healthy, latency: result.latency)
+        mutate { storage, events in
+            guard let position = storage.position(of: node.url) else { return }
+            storage.records[position].metrics.recordCheck(
+                success: result.healthy, latency: result.healthy ? result.latency : nil, error: result.failureIdentifier, at: Date())
+            events.append(.healthCheckDone(result))
+            if result.healthy {
+                Self.feed(.success, to: position, in: &storage, events: &events)
+            } else {
+                let conclusive = result.problem == .transport(.connectionRefused)
+                let outcome: AttemptOutcome = result.status.map { .response(status: $0) }
+                    ?? .failure(TransportFailure(result.problem.flatMap { if case .transport(let kind) = $0 { kind } else { nil } } ?? .other))
+                Self.feed(.failure(conclusive: conclusive), to: position, in: &storage, events: &events, outcome: outcome)
+            }
+            if failback == .automatic { Self.failBack(&storage, events: &events) }
+        }
+    }
+
+    /// Feeds a signal to a node's state machine and turns the transition into events.
+    static func feed(
+        _ signal: NodeStateMachine.Signal, to position: Int, in storage: inout Storage, events: inout [FailoverEvent],
+        outcome: AttemptOutcome? = nil
+    ) {
+        let before = storage.records[position].machine.state
+        guard let after = storage.records[position].machine.record(signal) else { return }
+        let node = storage.records[position].node
+        if after == .down, let outcome {
+            events.append(.nodeDown(node: node.index, url: node.url, outcome: outcome))
+            let enabled = storage.enabledByPriority
             if !enabled.isEmpty, enabled.allSatisfy({ $0.machine.state == .down }) {
                 events.append(.allNodesDown(count: enabled.count))
             }
-            return events
-        }
-        broadcaster.yield(events)
-    }
-
-    /// Makes `index` current after it answered, unless someone else changed the current node since
-    /// the request started (so a late answer from an old node does not switch back).
-    func promote(node index: Int, ifCurrentIs expected: Int) {
-        let event = storage.withLock { storage -> FailoverEvent? in
-            guard storage.current == expected, storage.current != index else { return nil }
-            storage.current = index
-            return .switchedNode(from: expected, to: index, url: storage.records[index].node.url, reason: .failover)
-        }
-        if let event { broadcaster.yield([event]) }
-    }
-
-    /// Switches to a node by hand.
-    func use(node index: Int, reason: FailoverEvent.SwitchReason) throws(FailoverError) -> Node {
-        let (node, event) = try storage.withLock { storage throws(FailoverError) -> (Node, FailoverEvent?) in
-            guard storage.records.indices.contains(index) else {
-                throw FailoverError(.invalidNode, nodeCount: storage.records.count, subject: String(index))
-            }
-            let record = storage.records[index]
-            guard record.node.isEnabled, record.machine.state != .disabled else {
-                throw FailoverError(.nodeDisabled, nodeCount: storage.records.count, subject: String(index))
-            }
-            let previous = storage.current
-            storage.current = index
-            guard previous != index else { return (record.node, nil) }
-            return (record.node, .switchedNode(from: previous, to: index, url: record.node.url, reason: reason))
-        }
-        if let event { broadcaster.yield([event]) }
-        return node
-    }
-
-    /// The next enabled node after the current one in priority order (wrapping around), preferring
-    /// eligible nodes over down ones.
-    func nextNode() throws(FailoverError) -> Int {
-        try storage.withLock { storage throws(FailoverError) -> Int in
-            let enabled = storage.records.filter { $0.node.isEnabled && $0.machine.state != .disabled }
-                .sorted { ($0.node.priority, $0.node.index) < ($1.node.priority, $1.node.index) }
-            guard !enabled.isEmpty else { throw FailoverError(.noEnabledNode, nodeCount: storage.records.count) }
-            let position = enabled.firstIndex { $0.node.index == storage.current } ?? -1
-            let rotated = (1...enabled.count).map { enabled[(position + $0) % enabled.count] }
-            return (rotated.first { $0.machine.state.isEligible } ?? rotated[0]).node.index
+        } else if after == .healthy, before == .down || before == .probing {
+            events.append(.nodeRecovered(node: node.index, url: node.url))
         }
     }
 
-    /// Clears every failure mark.
-    func reset() {
-        storage.withLock { storage in
-            for index in storage.records.indices {
-                storage.records[index].machine.reset()
-            }
+    /// With automatic failback: switches to the best-priority node that has been healthy for `rise`
+    /// successes in a row, when it is better than the current one and the current one was not chosen by hand.
+    static func failBack(_ storage: inout Storage, events: inout [FailoverEvent]) {
+        guard !storage.pinned else { return }
+        let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current] : nil
+        guard let best = storage.enabledByPriority.first(where: {
+            $0.machine.state == .healthy && $0.machine.consecutiveSuccesses >= storage.rise
+        }) else { return }
+        if let current, current.node.url == best.node.url { return }
+        if let current, current.machine.state.isEligible, current.node.isEnabled,
+           (current.node.priority, current.node.index) <= (best.node.priority, best.node.index) {
+            return
+        }
+        let from = storage.current
+        storage.current = best.node.index
+        events.append(.switchedNode(from: from, to: best.node.index, url: best.node.url, reason: .failback))
+    }
+
+    /// Makes `node` current after it answered, unless the current node changed since the request
+    /// started (so a late answer from an old node does not switch back).
+    func promote(node: Node, ifCurrentIs expected: NodeURL?) {
+        mutate { storage, events in
+            guard let position = storage.position(of: node.url), position != storage.current else { return }
+            let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current].node.url : nil
+            guard current == expected else { return }
+            let from = storage.current
+            storage.current = position
+            storage.pinned = false
+            events.append(.switchedNode(from: from, to: position, url: node.url, reason: .failover))
         }
     }
 
@@ -151,10 +192,16 @@ final class ClusterState: Sendable {
                 nodes: storage.records.map { record in
                     NodeStatus(
                         node: record.node, state: record.machine.state, isCurrent: record.node.index == storage.current,
-                        totalRequests: record.totalRequests, failedRequests: record.failedRequests,
-                        consecutiveFailures: record.machine.consecutiveFailures,
-                        lastLatency: record.lastLatency, lastError: record.lastError)
+                        metrics: record.metrics.snapshot(isDisabled: record.machine.state == .disabled || !record.node.isEnabled))
                 })
         }
+    }
+}
+
+extension AttemptOutcome {
+    /// A refused connection proves nothing listens: the node is down at once.
+    var isConclusive: Bool {
+        if case .failure(let failure) = self { return failure.kind == .connectionRefused }
+        return false
     }
 }

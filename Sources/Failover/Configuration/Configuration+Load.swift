@@ -97,6 +97,7 @@ extension FailoverClient.Configuration {
             configuration.language = language
         }
         configuration.sources.merge(reader.sourcesByKey) { first, _ in first }
+        configuration.origin = ConfigurationOrigin(environment: environment, directory: directory, mode: mode, envFiles: envFiles)
         return configuration
     }
 }

@@ -162,7 +162,7 @@ extension TransportFailure.Kind {
 extension Attempt {
     /// "node 0 (http://127.0.0.1:8080): connection refused, 0.4 ms".
     public func message(in language: Language) -> String {
-        let ms = (milliseconds * 10).rounded() / 10
-        return localized(.attemptLine, node, url.description, outcome.message(in: language), String(ms), language: language)
+        let ms = Language.formatDecimal(milliseconds, language: language)
+        return localized(.attemptLine, node, url.description, outcome.message(in: language), ms, language: language)
     }
 }

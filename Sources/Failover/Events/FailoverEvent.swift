@@ -10,6 +10,14 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
         case manual
         /// Someone asked to go back to the primary (`recover`).
         case recovery
+        /// A higher-priority node has been healthy for `HEALTH_RISE` checks (`FAILBACK=auto`).
+        case failback
+        /// The current node was disabled.
+        case disabled
+        /// The current node was removed from the configuration.
+        case removed
+        /// ``FailoverClient/forceRefresh()`` chose the best healthy node.
+        case refresh
     }
 
     /// An attempt failed (the request may still succeed on a retry or another node).
@@ -24,6 +32,18 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
     case nodeRecovered(node: Int, url: NodeURL)
     /// Every enabled node is down.
     case allNodesDown(count: Int)
+    /// An active health check finished.
+    case healthCheckDone(HealthCheckResult)
+    /// The client starts on a node remembered in the state file.
+    case selectionRestored(node: Int, url: NodeURL, file: String)
+    /// A node joined (configuration reloaded, or added in code).
+    case nodeAdded(node: Int, url: NodeURL)
+    /// A node left (configuration reloaded, or removed in code).
+    case nodeRemoved(url: NodeURL)
+    /// The `.env` files changed (or SIGHUP) and the new configuration is in force.
+    case configurationReloaded(nodeCount: Int)
+    /// The `.env` files changed but the new configuration is invalid; the previous one stays.
+    case configurationReloadFailed(ConfigurationError)
 
     /// A stable identifier of the kind of event, for JSON and metrics.
     public var kind: String {
@@ -34,6 +54,12 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
         case .nodeDown: "nodeDown"
         case .nodeRecovered: "nodeRecovered"
         case .allNodesDown: "allNodesDown"
+        case .healthCheckDone: "healthCheckDone"
+        case .selectionRestored: "selectionRestored"
+        case .nodeAdded: "nodeAdded"
+        case .nodeRemoved: "nodeRemoved"
+        case .configurationReloaded: "configurationReloaded"
+        case .configurationReloadFailed: "configurationReloadFailed"
         }
     }
 
@@ -55,6 +81,10 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
             case .failover: .eventSwitched
             case .manual: .eventSwitchedManual
             case .recovery: .eventSwitchedRecovery
+            case .failback: .eventSwitchedFailback
+            case .disabled: .eventSwitchedDisabled
+            case .removed: .eventSwitchedRemoved
+            case .refresh: .eventSwitchedRefresh
             }
             return localized(key, to, url.description, language: language)
         case .nodeDown(let node, let url, let outcome):
@@ -65,6 +95,18 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
             return count == 1
                 ? localized(.eventAllNodesDownOne, language: language)
                 : localized(.eventAllNodesDown, count, language: language)
+        case .healthCheckDone(let result):
+            return localized(.eventHealthCheckDone, result.message(in: language), language: language)
+        case .selectionRestored(let node, let url, let file):
+            return localized(.eventSelectionRestored, node, url.description, file, language: language)
+        case .nodeAdded(let node, let url):
+            return localized(.eventNodeAdded, node, url.description, language: language)
+        case .nodeRemoved(let url):
+            return localized(.eventNodeRemoved, url.description, language: language)
+        case .configurationReloaded(let count):
+            return localized(.eventConfigurationReloaded, count, language: language)
+        case .configurationReloadFailed(let error):
+            return localized(.eventConfigurationReloadFailed, error.message(in: language), language: language)
         }
     }
 }

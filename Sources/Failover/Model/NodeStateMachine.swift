@@ -102,3 +102,22 @@ struct NodeStateMachine: Sendable, Hashable {
         consecutiveSuccesses = 0
     }
 }
+
+extension NodeStateMachine {
+    /// Sets the state remembered from a previous run, as if the hysteresis had just been satisfied:
+    /// a remembered healthy node counts `rise` successes, a down one `fall` failures.
+    mutating func restore(_ remembered: NodeState) {
+        switch remembered {
+        case .healthy:
+            state = .healthy
+            consecutiveSuccesses = rise
+            consecutiveFailures = 0
+        case .down:
+            state = .down
+            consecutiveFailures = fall
+            consecutiveSuccesses = 0
+        case .suspect, .probing, .unknown, .disabled:
+            break
+        }
+    }
+}

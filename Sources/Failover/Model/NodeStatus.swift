@@ -6,16 +6,8 @@ public struct NodeStatus: Sendable, Hashable {
     public var state: NodeState
     /// Whether requests go to it first.
     public var isCurrent: Bool
-    /// Requests sent to it (attempts), all outcomes.
-    public var totalRequests: Int
-    /// Attempts on it that failed.
-    public var failedRequests: Int
-    /// Failures in a row.
-    public var consecutiveFailures: Int
-    /// Latency of its last answered attempt.
-    public var lastLatency: Duration?
-    /// The outcome of its last failed attempt.
-    public var lastError: AttemptOutcome?
+    /// Its metrics: counters, uptime, error rate, latency, badge.
+    public var metrics: NodeMetricsSnapshot
 
     /// The node's index.
     public var index: Int { node.index }
@@ -23,6 +15,18 @@ public struct NodeStatus: Sendable, Hashable {
     public var url: NodeURL { node.url }
     /// Primary or backup.
     public var role: Node.Role { node.role }
+    /// The badge: EXCELLENT, HEALTHY, WARNING, CRITICAL, DISABLED or UNKNOWN.
+    public var badge: NodeBadge { metrics.badge }
+    /// Attempts sent to it.
+    public var totalRequests: Int { metrics.totalRequests }
+    /// Attempts on it that failed.
+    public var failedRequests: Int { metrics.failedRequests }
+    /// Failures in a row (requests and checks).
+    public var consecutiveFailures: Int { metrics.consecutiveFailures }
+    /// Latency of its last answer.
+    public var lastLatency: Duration? { metrics.lastLatency }
+    /// The identifier of its last failure (`"connectionRefused"`, `"503"`...).
+    public var lastError: String? { metrics.lastError }
 }
 
 /// A snapshot of every node and which one is current.

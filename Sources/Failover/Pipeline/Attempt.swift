@@ -16,6 +16,12 @@ public enum AttemptOutcome: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The technical detail of a failure (the underlying error), empty for a response.
+    public var detail: String {
+        if case .failure(let failure) = self { return failure.detail }
+        return ""
+    }
+
     /// Same as ``identifier``.
     public var description: String { identifier }
 }

@@ -1,3 +1,4 @@
+import Localization
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -5,7 +6,7 @@ import NIOHTTP1
 /// Runs one request through the algorithm of DESIGN §4: the current node first, retries on the same
 /// node with backoff, failover to the next node, all within one overall deadline.
 struct RequestPipeline: Sendable {
-    let configuration: FailoverClient.Configuration
+    let settings: ClientSettings
     let transport: any Transport
     let classifier: any ErrorClassifier
     let cluster: ClusterState
@@ -20,6 +21,7 @@ struct RequestPipeline: Sendable {
 
     func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
         try validate(request)
+        let configuration = settings.configuration
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + configuration.timeouts.total
@@ -61,12 +63,12 @@ struct RequestPipeline: Sendable {
                 let outcome: AttemptOutcome
                 var response: TransportResponse?
                 do {
-                    let answer = try await transport.send(transportRequest(request, node: node), deadline: attemptDeadline)
+                    let answer = try await transport.send(
+                        transportRequest(request, node: node, maxBodySize: configuration.maxResponseBodySize), deadline: attemptDeadline)
                     response = answer
                     outcome = .response(status: answer.status)
                 } catch let failure as TransportFailure {
                     outcome = .failure(failure)
-                    logger.debug("attempt failed", metadata: ["failover.outcome": "\(failure.kind.rawValue)", "failover.detail": "\(failure.detail)"])
                 } catch {
                     if Task.isCancelled || error is CancellationError { throw CancellationError() }
                     outcome = .failure(TransportFailure(.other, detail: String(describing: error)))
@@ -84,30 +86,31 @@ struct RequestPipeline: Sendable {
                 case .deliver:
                     guard let response else {
                         // A classifier that delivers a transport failure: nothing to deliver, report it.
-                        cluster.recordFailure(node: node.index, outcome: outcome, latency: nil)
+                        cluster.recordFailure(node: node, outcome: outcome, latency: nil)
                         throw FailoverError(.requestFailed, attempts: attempts, nodeCount: nodeCount, request: request)
                     }
-                    cluster.recordSuccess(node: node.index, latency: elapsed)
-                    cluster.promote(node: node.index, ifCurrentIs: startCurrent)
+                    cluster.recordSuccess(node: node, latency: elapsed)
+                    cluster.promote(node: node, ifCurrentIs: startCurrent)
                     return FailoverResponse(
                         status: HTTPResponseStatus(statusCode: response.status), headers: response.headers, body: response.body,
                         node: node, url: node.url.url(for: request.path), attempts: attempts, duration: start.duration(to: clock.now))
                 case .fail:
-                    cluster.recordFailure(node: node.index, outcome: outcome, latency: elapsed)
+                    cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
                     throw FailoverError(.requestFailed, attempts: attempts, nodeCount: nodeCount, request: request)
                 case .retry(let after):
                     if isNodeFailure(outcome) {
-                        cluster.recordFailure(node: node.index, outcome: outcome, latency: elapsed)
+                        cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
                     } else if let response {
                         lastRetryableResponse = (response, node)
                     }
-                    next = retryOrMoveOn(retry: retry, after: after, now: clock.now, deadline: deadline, budget: budget)
+                    next = retryOrMoveOn(retry: retry, after: after, now: clock.now, deadline: deadline, configuration: configuration)
                 case .failover:
-                    cluster.recordFailure(node: node.index, outcome: outcome, latency: elapsed)
+                    cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
                     next = .nextNode
                 }
 
                 cluster.broadcaster.yield([.attemptFailed(attempt)])
+                logger.info("\(FailoverEvent.attemptFailed(attempt))", metadata: ["failover.outcome": "\(outcome.identifier)", "failover.detail": "\(outcome.detail)"])
                 guard request.mayResend(after: outcome) else {
                     if let response {
                         // The node answered; the answer is the caller's to judge, not ours to repeat.
@@ -115,13 +118,15 @@ struct RequestPipeline: Sendable {
                             status: HTTPResponseStatus(statusCode: response.status), headers: response.headers, body: response.body,
                             node: node, url: node.url.url(for: request.path), attempts: attempts, duration: start.duration(to: clock.now))
                     }
-                    logger.notice("request not re-sent: it may have reached the node", metadata: ["failover.outcome": "\(outcome)"])
-                    throw FailoverError(.notResent, attempts: attempts, nodeCount: nodeCount, request: request)
+                    let error = FailoverError(.notResent, attempts: attempts, nodeCount: nodeCount, request: request)
+                    logger.notice("\(error.message(in: .current))", metadata: ["failover.outcome": "\(outcome.identifier)"])
+                    throw error
                 }
                 switch next {
                 case .retrySameNode(let delay):
-                    cluster.broadcaster.yield([.retrying(node: node.index, retry: retry + 1, delay: delay)])
-                    logger.debug("retrying", metadata: ["failover.delayMs": "\(delay.wholeMilliseconds)"])
+                    let event = FailoverEvent.retrying(node: node.index, retry: retry + 1, delay: delay)
+                    cluster.broadcaster.yield([event])
+                    logger.debug("\(event)", metadata: ["failover.delayMs": "\(delay.wholeMilliseconds)"])
                     try await Task.sleep(for: delay)
                     retry += 1
                 case .nextNode:
@@ -148,7 +153,10 @@ struct RequestPipeline: Sendable {
         }
     }
 
-    private func retryOrMoveOn(retry: Int, after: Duration?, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant, budget: RetryBudget?) -> Next {
+    private func retryOrMoveOn(
+        retry: Int, after: Duration?, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
+        configuration: FailoverClient.Configuration
+    ) -> Next {
         guard retry < configuration.retry.maxRetries else { return .nextNode }
         var generator = SystemRandomNumberGenerator()
         let backoff = Backoff(base: configuration.retry.baseDelay, cap: configuration.retry.maxDelay)
@@ -159,10 +167,10 @@ struct RequestPipeline: Sendable {
         return .retrySameNode(after: delay)
     }
 
-    private func transportRequest(_ request: FailoverRequest, node: Node) -> TransportRequest {
+    private func transportRequest(_ request: FailoverRequest, node: Node, maxBodySize: Int) -> TransportRequest {
         TransportRequest(
             url: node.url.url(for: request.path), method: request.method, headers: request.headers, body: request.body,
-            maxResponseBodySize: configuration.maxResponseBodySize)
+            maxResponseBodySize: maxBodySize)
     }
 
     private func validate(_ request: FailoverRequest) throws(FailoverError) {

@@ -60,6 +60,18 @@ public final class HTTPClientTransport: Transport {
         let remaining = ContinuousClock.now.duration(to: deadline)
         let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(max(0, remaining.milliseconds) * 1_000_000))
         let response = try await client.execute(outgoing, deadline: nioDeadline)
+        if request.truncatesBody {
+            var body = ByteBuffer()
+            for try await var chunk in response.body {
+                let room = request.maxResponseBodySize - body.readableBytes
+                if chunk.readableBytes >= room {
+                    if let slice = chunk.readSlice(length: room) { body.writeImmutableBuffer(slice) }
+                    break
+                }
+                body.writeBuffer(&chunk)
+            }
+            return TransportResponse(status: Int(response.status.code), headers: response.headers, body: body)
+        }
         if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > request.maxResponseBodySize {
             throw TransportFailure(.bodyTooLarge, detail: "Content-Length \(length)")
         }

@@ -13,14 +13,17 @@ public struct TransportRequest: Sendable {
     public var body: ByteBuffer?
     /// The largest response body accepted; a larger one fails with ``TransportFailure/Kind-swift.enum/bodyTooLarge``.
     public var maxResponseBodySize: Int
+    /// When `true`, a larger body is cut at ``maxResponseBodySize`` instead of failing (health checks).
+    public var truncatesBody: Bool
 
     /// Creates a transport request.
-    public init(url: String, method: HTTPMethod, headers: HTTPHeaders, body: ByteBuffer?, maxResponseBodySize: Int) {
+    public init(url: String, method: HTTPMethod, headers: HTTPHeaders, body: ByteBuffer?, maxResponseBodySize: Int, truncatesBody: Bool = false) {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
         self.maxResponseBodySize = maxResponseBodySize
+        self.truncatesBody = truncatesBody
     }
 }
 

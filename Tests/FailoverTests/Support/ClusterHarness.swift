@@ -1,5 +1,6 @@
 import Failover
 import FailoverDemo
+import CoreMetrics
 import Foundation
 import NIOCore
 import Synchronization
@@ -8,6 +9,7 @@ import Synchronization
 func withClient<Result: Sendable>(
     nodes count: Int = 3,
     classifier: any ErrorClassifier = DefaultErrorClassifier(),
+    metricsFactory: (any MetricsFactory)? = nil,
     configure: (inout FailoverClient.Configuration) -> Void = { _ in },
     _ body: (DemoCluster, FailoverClient) async throws -> Result
 ) async throws -> Result {
@@ -17,8 +19,9 @@ func withClient<Result: Sendable>(
     configuration.retry.baseDelay = .milliseconds(5)
     configuration.retry.maxDelay = .milliseconds(20)
     configuration.healthCheck.interval = .zero
+    configuration.selectionTTL = .zero
     configure(&configuration)
-    let client = FailoverClient(configuration: configuration, classifier: classifier)
+    let client = FailoverClient(configuration: configuration, classifier: classifier, metricsFactory: metricsFactory ?? NOOPMetricsHandler.instance)
     do {
         let result = try await body(cluster, client)
         try await client.shutdown()
@@ -66,6 +69,18 @@ final class EventLog: Sendable {
     func events() async -> [FailoverEvent] {
         try? await Task.sleep(for: .milliseconds(50))
         return storage.events.withLock { $0 }
+    }
+
+    /// Waits until an event matches, for at most `limit` (a guard against hanging, not a timing goal).
+    @discardableResult
+    func wait(upTo limit: Duration = .seconds(10), for predicate: (FailoverEvent) -> Bool) async -> FailoverEvent? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while clock.now < deadline {
+            if let event = storage.events.withLock({ $0.first(where: predicate) }) { return event }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
     }
 
     deinit { task.cancel() }

@@ -1,0 +1,62 @@
+import Dispatch
+import Foundation
+import Localization
+
+extension FailoverClient {
+    /// Loads the `.env` files again and puts the new configuration in force (nodes added, removed
+    /// or reordered, timeouts...). Requests in flight finish with the configuration they started with.
+    ///
+    /// Called on its own when the files change or on SIGHUP, for a configuration made by
+    /// ``Configuration/load(environment:directory:mode:envFiles:)``. `CONNECT_TIMEOUT` and the
+    /// connection pool keep their first values until the client is recreated.
+    ///
+    /// - Throws: ``ConfigurationError`` when the files are now invalid; the previous configuration stays in force.
+    public func reloadConfiguration() throws(ConfigurationError) {
+        guard let origin = settings.configuration.origin else { return }
+        do {
+            let configuration = try origin.load()
+            apply(configuration)
+            cluster.broadcaster.yield([.configurationReloaded(nodeCount: configuration.nodes.count)])
+            logger.info("\(FailoverEvent.configurationReloaded(nodeCount: configuration.nodes.count))")
+        } catch {
+            let event = FailoverEvent.configurationReloadFailed(error)
+            cluster.broadcaster.yield([event])
+            logger.warning("\(event)")
+            throw error
+        }
+    }
+
+    func reloadConfigurationLogged() {
+        try? reloadConfiguration()
+    }
+
+    /// Watches the `.env` files for changes until cancelled.
+    func watchConfiguration(_ origin: ConfigurationOrigin) async {
+        var signature = origin.signature()
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: settings.configuration.reloadCheckInterval) } catch { return }
+            let now = origin.signature()
+            guard now != signature else { continue }
+            signature = now
+            reloadConfigurationLogged()
+        }
+    }
+}
+
+/// Calls back on SIGHUP, the Unix convention for "reload your configuration".
+///
+/// Installing it sets SIGHUP's disposition to "ignore" for the process, so that a hang-up no longer
+/// terminates a program whose client reloads instead.
+final class SignalWatcher: @unchecked Sendable {
+    // A DispatchSource is thread-safe; it is only created, resumed and cancelled here.
+    private let source: any DispatchSourceSignal
+
+    init(onHangUp: @escaping @Sendable () -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler(handler: onHangUp)
+        source.resume()
+    }
+
+    func cancel() { source.cancel() }
+}
