@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "Failover", targets: ["Failover"]),
         .library(name: "FailoverDemo", targets: ["FailoverDemo"]),
+        .library(name: "FailoverREPL", targets: ["FailoverREPL"]),
+        .executable(name: "failover", targets: ["failover"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -21,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -54,6 +57,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "CLibEdit",
+            linkerSettings: [.linkedLibrary("edit")]
+        ),
+        .target(
+            name: "FailoverREPL",
+            dependencies: [
+                "Failover", "FailoverDemo", "Localization", "CLibEdit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "failover",
+            dependencies: [
+                "FailoverREPL", "Localization",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "FailoverREPLTests", dependencies: ["FailoverREPL", "Failover", "FailoverDemo"], swiftSettings: strict),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], swiftSettings: strict),
         .testTarget(
             name: "FailoverTests",

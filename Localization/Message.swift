@@ -4,8 +4,22 @@
 ///
 /// A test checks that every key is in both catalogs, with the same format specifiers.
 public enum Message: String, Sendable, CaseIterable {
+    /// Send requests through a failover client, watch node health, switch nodes, inject faults.
+    case appAbstract = "app.abstract"
     /// node %1$d (%2$@): %3$@, %4$@ ms
     case attemptLine = "attempt.line"
+    /// CRITICAL
+    case badgeCRITICAL = "badge.CRITICAL"
+    /// DISABLED
+    case badgeDISABLED = "badge.DISABLED"
+    /// EXCELLENT
+    case badgeEXCELLENT = "badge.EXCELLENT"
+    /// HEALTHY
+    case badgeHEALTHY = "badge.HEALTHY"
+    /// UNKNOWN
+    case badgeUNKNOWN = "badge.UNKNOWN"
+    /// WARNING
+    case badgeWARNING = "badge.WARNING"
     /// also set as %1$@ (%2$@) to a different value; keep only one
     case configConflict = "config.conflict"
     /// "%1$@" is the same node as %2$@ (%3$@)
@@ -110,6 +124,116 @@ public enum Message: String, Sendable, CaseIterable {
     case healthProblemStatus = "health.problem.status"
     /// node %1$d (%2$@): unhealthy, %3$@
     case healthUnhealthy = "health.unhealthy"
+    /// Show the configuration in force and where each value came from; secrets are redacted.
+    case helpConfigSummary = "help.config.summary"
+    /// config
+    case helpConfigUsage = "help.config.usage"
+    /// Send a DELETE request (idempotent: it may be re-sent to another node).
+    case helpDeleteSummary = "help.delete.summary"
+    /// delete PATH [-H 'Name: value']... [-i]
+    case helpDeleteUsage = "help.delete.usage"
+    /// Inject a fault into demo node N (with --demo): kill closes its port, revive reopens it, fail [STATUS] answers an error (503), slow [DURATION] delays answers (2s), hang never answers, heal clears the fault.
+    case helpDemoSummary = "help.demo.summary"
+    /// demo kill|revive|fail|slow|hang|heal N [ARG]
+    case helpDemoUsage = "help.demo.usage"
+    /// Take node N out of service: no request goes to it.
+    case helpDisableSummary = "help.disable.summary"
+    /// disable N
+    case helpDisableUsage = "help.disable.usage"
+    /// Put node N back in service.
+    case helpEnableSummary = "help.enable.summary"
+    /// enable N
+    case helpEnableUsage = "help.enable.usage"
+    /// Show the last N failover events (default 20).
+    case helpEventsSummary = "help.events.summary"
+    /// events [N]
+    case helpEventsUsage = "help.events.usage"
+    /// Switch to the next node, as a failure would.
+    case helpFailoverSummary = "help.failover.summary"
+    /// failover
+    case helpFailoverUsage = "help.failover.usage"
+    /// Send a GET request through the failover pipeline; -i also shows the response headers.
+    case helpGetSummary = "help.get.summary"
+    /// get PATH [-H 'Name: value']... [-i]
+    case helpGetUsage = "help.get.usage"
+    /// Send a HEAD request.
+    case helpHeadSummary = "help.head.summary"
+    /// head PATH [-H 'Name: value']... [-i]
+    case helpHeadUsage = "help.head.usage"
+    /// Commands (help COMMAND for details; node indices start at 0, the primary):
+    case helpHeader = "help.header"
+    /// Run the health checks now, on every node or on node N.
+    case helpHealthSummary = "help.health.summary"
+    /// health [N]
+    case helpHealthUsage = "help.health.usage"
+    /// List the commands, or explain one.
+    case helpHelpSummary = "help.help.summary"
+    /// help [COMMAND]
+    case helpHelpUsage = "help.help.usage"
+    /// Switch the language of everything printed.
+    case helpLangSummary = "help.lang.summary"
+    /// lang en|fr
+    case helpLangUsage = "help.lang.usage"
+    /// Show every node: URL, role, state, badge, latency, failures; * marks the current node.
+    case helpNodesSummary = "help.nodes.summary"
+    /// nodes (or status)
+    case helpNodesUsage = "help.nodes.usage"
+    /// Send an OPTIONS request.
+    case helpOptionsSummary = "help.options.summary"
+    /// options PATH [-H 'Name: value']... [-i]
+    case helpOptionsUsage = "help.options.usage"
+    /// Send a PATCH request (re-sent elsewhere only with an Idempotency-Key header).
+    case helpPatchSummary = "help.patch.summary"
+    /// patch PATH [BODY | @FILE] [-H 'Name: value']... [-i]
+    case helpPatchUsage = "help.patch.usage"
+    /// Send a POST request. A body starting with { or [ is taken as typed up to its matching bracket; @FILE reads a file. A POST that reached a node is not re-sent elsewhere unless it has an Idempotency-Key header.
+    case helpPostSummary = "help.post.summary"
+    /// post PATH [BODY | @FILE] [-H 'Name: value']... [-i]
+    case helpPostUsage = "help.post.usage"
+    /// Send a PUT request (idempotent).
+    case helpPutSummary = "help.put.summary"
+    /// put PATH [BODY | @FILE] [-H 'Name: value']... [-i]
+    case helpPutUsage = "help.put.usage"
+    /// Leave the REPL.
+    case helpQuitSummary = "help.quit.summary"
+    /// quit (or exit, or Ctrl-D)
+    case helpQuitUsage = "help.quit.usage"
+    /// Go back to the primary, node 0.
+    case helpRecoverSummary = "help.recover.summary"
+    /// recover
+    case helpRecoverUsage = "help.recover.usage"
+    /// Clear the failure marks of every node.
+    case helpResetSummary = "help.reset.summary"
+    /// reset
+    case helpResetUsage = "help.reset.usage"
+    /// Print Server-Sent Events from PATH until Ctrl-C or COUNT events, resuming on another node when one fails.
+    case helpStreamSummary = "help.stream.summary"
+    /// stream PATH [COUNT]
+    case helpStreamUsage = "help.stream.usage"
+    /// Send requests to node N first (automatic failback leaves it alone until recover or reset).
+    case helpUseSummary = "help.use.summary"
+    /// use N
+    case helpUseUsage = "help.use.usage"
+    /// Show the node table, redrawn every SECONDS (default 1) with the failover events, until q, Enter or Ctrl-C; without a terminal, print COUNT snapshots (default 1).
+    case helpWatchSummary = "help.watch.summary"
+    /// watch [SECONDS] [COUNT]
+    case helpWatchUsage = "help.watch.usage"
+    /// Run this command and exit (repeatable, run in order).
+    case optionCommand = "option.command"
+    /// Start three demo nodes on 127.0.0.1 and use them.
+    case optionDemo = "option.demo"
+    /// A .env file to read (repeatable; later files win). Default: .env, .env.local, .env.MODE, .env.MODE.local in the current directory.
+    case optionEnvFile = "option.envFile"
+    /// Where the command history is kept (mode 0600).
+    case optionHistoryFile = "option.historyFile"
+    /// Print one JSON object per command.
+    case optionJSON = "option.json"
+    /// The language of everything printed: en or fr.
+    case optionLang = "option.lang"
+    /// The mode for .env.MODE files (development, production...).
+    case optionMode = "option.mode"
+    /// No colours (also with NO_COLOR or without a terminal).
+    case optionNoColor = "option.noColor"
     /// response body too large
     case outcomeBodyTooLarge = "outcome.bodyTooLarge"
     /// connect timeout
@@ -130,6 +254,136 @@ public enum Message: String, Sendable, CaseIterable {
     case outcomeTimeout = "outcome.timeout"
     /// TLS handshake failed
     case outcomeTLSFailure = "outcome.tlsFailure"
+    /// Node %1$d (%2$@) is already the current node
+    case replAlreadyCurrent = "repl.alreadyCurrent"
+    /// Cancelled
+    case replCancelled = "repl.cancelled"
+    /// BADGE
+    case replColumnBadge = "repl.column.badge"
+    /// EVENT
+    case replColumnEvent = "repl.column.event"
+    /// FAILURES
+    case replColumnFailures = "repl.column.failures"
+    /// #
+    case replColumnIndex = "repl.column.index"
+    /// KEY
+    case replColumnKey = "repl.column.key"
+    /// LATENCY
+    case replColumnLatency = "repl.column.latency"
+    /// REQUESTS
+    case replColumnRequests = "repl.column.requests"
+    /// ROLE
+    case replColumnRole = "repl.column.role"
+    /// SOURCE
+    case replColumnSource = "repl.column.source"
+    /// STATE
+    case replColumnState = "repl.column.state"
+    /// TIME
+    case replColumnTime = "repl.column.time"
+    /// UPTIME
+    case replColumnUptime = "repl.column.uptime"
+    /// URL
+    case replColumnURL = "repl.column.url"
+    /// VALUE
+    case replColumnValue = "repl.column.value"
+    /// demo cluster
+    case replConfigDemo = "repl.config.demo"
+    /// <redacted>
+    case replConfigRedacted = "repl.config.redacted"
+    /// (not set)
+    case replConfigUnset = "repl.config.unset"
+    /// Demo node %1$d now answers HTTP %2$d
+    case replDemoFail = "repl.demo.fail"
+    /// Demo node %d now hangs without answering
+    case replDemoHang = "repl.demo.hang"
+    /// Demo node %d is healthy again
+    case replDemoHeal = "repl.demo.heal"
+    /// Demo node %d killed: its port is closed
+    case replDemoKill = "repl.demo.kill"
+    /// Demo node %d revived on the same port
+    case replDemoRevive = "repl.demo.revive"
+    /// Demo node %1$d now answers after %2$@ ms
+    case replDemoSlow = "repl.demo.slow"
+    /// Demo cluster: 3 nodes on 127.0.0.1 (%@). Try: get /api/stats, then demo kill 0, then get /api/stats again, then nodes.
+    case replDemoStarted = "repl.demoStarted"
+    /// Node %d disabled
+    case replDisabled = "repl.disabled"
+    /// Node %d enabled
+    case replEnabled = "repl.enabled"
+    /// Error: %@
+    case replError = "repl.error"
+    /// Invalid arguments: %@ (see failover --help)
+    case replErrorArguments = "repl.error.arguments"
+    /// Cannot read the body file %1$@: %2$@
+    case replErrorBodyFile = "repl.error.bodyFile"
+    /// demo commands need the demo cluster: start with failover --demo
+    case replErrorDemoOnly = "repl.error.demoOnly"
+    /// no such file
+    case replErrorFileMissing = "repl.error.fileMissing"
+    /// "%@" is not a duration (for example 250ms or 2s)
+    case replErrorInvalidDuration = "repl.error.invalidDuration"
+    /// "%@" is not a header: write -H 'Name: value'
+    case replErrorInvalidHeader = "repl.error.invalidHeader"
+    /// "%@" is not a language: en or fr
+    case replErrorInvalidLanguage = "repl.error.invalidLanguage"
+    /// "%@" is not a node index (0 for the primary, 1, 2... for backups)
+    case replErrorInvalidNodeIndex = "repl.error.invalidNodeIndex"
+    /// "%@" is not a valid number
+    case replErrorInvalidNumber = "repl.error.invalidNumber"
+    /// "%@" is not a path: paths start with / (for example /api/stats)
+    case replErrorInvalidPath = "repl.error.invalidPath"
+    /// "%@" is not an HTTP status (100 to 599)
+    case replErrorInvalidStatus = "repl.error.invalidStatus"
+    /// %1$@: missing %2$@ (usage: %3$@)
+    case replErrorMissingArgument = "repl.error.missingArgument"
+    /// -H needs a header: -H 'Name: value'
+    case replErrorMissingHeaderValue = "repl.error.missingHeaderValue"
+    /// the JSON body is not closed: a { or [ has no match
+    case replErrorUnbalancedJSON = "repl.error.unbalancedJSON"
+    /// %1$@: unexpected argument "%2$@" (usage: %3$@)
+    case replErrorUnexpectedArgument = "repl.error.unexpectedArgument"
+    /// Unknown command "%@" (type help)
+    case replErrorUnknownCommand = "repl.error.unknownCommand"
+    /// Unknown command "%1$@". Did you mean "%2$@"?
+    case replErrorUnknownCommandSuggestion = "repl.error.unknownCommand.suggestion"
+    /// Unknown demo action "%@" (kill, revive, fail, slow, hang, heal)
+    case replErrorUnknownDemoAction = "repl.error.unknownDemoAction"
+    /// Unknown demo action "%1$@". Did you mean "%2$@"?
+    case replErrorUnknownDemoActionSuggestion = "repl.error.unknownDemoAction.suggestion"
+    /// a quote is not closed
+    case replErrorUnterminatedQuote = "repl.error.unterminatedQuote"
+    /// No event yet
+    case replEventsNone = "repl.events.none"
+    /// Bye
+    case replGoodbye = "repl.goodbye"
+    /// Language: English
+    case replLangDone = "repl.lang.done"
+    /// Current node: %1$d (%2$@)
+    case replNodesCurrent = "repl.nodes.current"
+    /// failover[%d]> 
+    case replPrompt = "repl.prompt"
+    /// Failure marks cleared on every node
+    case replReset = "repl.reset"
+    /// Attempts:
+    case replResponseAttempts = "repl.response.attempts"
+    /// (%d bytes of binary data)
+    case replResponseBinaryBody = "repl.response.binaryBody"
+    /// (empty body)
+    case replResponseEmptyBody = "repl.response.emptyBody"
+    /// Headers:
+    case replResponseHeaders = "repl.response.headers"
+    /// HTTP %1$d %2$@ from node %3$d (%4$@) in %5$@ ms
+    case replResponseStatus = "repl.response.status"
+    /// Recent events:
+    case replWatchEvents = "repl.watch.events"
+    /// Every %@ s; press q, Enter or Ctrl-C to stop
+    case replWatchHint = "repl.watch.hint"
+    /// %1$d nodes configured; requests go to node %2$d (%3$@). Type help for the commands.
+    case replWelcome = "repl.welcome"
+    /// backup
+    case roleBackup = "role.backup"
+    /// primary
+    case rolePrimary = "role.primary"
     /// set in code
     case sourceCode = "source.code"
     /// default
@@ -138,8 +392,16 @@ public enum Message: String, Sendable, CaseIterable {
     case sourceEnvironment = "source.environment"
     /// %1$@ line %2$d
     case sourceFile = "source.file"
+    /// disabled
+    case stateDisabled = "state.disabled"
+    /// down
+    case stateDown = "state.down"
+    /// healthy
+    case stateHealthy = "state.healthy"
     /// Remembered selection in %1$@ ignored: %2$@
     case stateIgnored = "state.ignored"
+    /// probing
+    case stateProbing = "state.probing"
     /// the file is not a valid selection (%@)
     case stateProblemCorrupt = "state.problem.corrupt"
     /// it was saved for other nodes
@@ -150,6 +412,10 @@ public enum Message: String, Sendable, CaseIterable {
     case stateProblemUnreadable = "state.problem.unreadable"
     /// Could not remember the selection in %1$@: %2$@
     case stateSaveFailed = "state.saveFailed"
+    /// suspect
+    case stateSuspect = "state.suspect"
+    /// unknown
+    case stateUnknown = "state.unknown"
     /// unexpected text after the closing quote
     case syntaxAfterQuote = "syntax.afterQuote"
     /// "%@" is not a valid key (letters, digits, _ . -)

@@ -62,25 +62,32 @@ extension DemoConnectionHandler {
 
     /// Writes chunks while the channel is writable; when the last one is
     /// written, goes on like after any response.
+    ///
+    /// A flush can make the channel writable again and call back in here
+    /// (through `channelWritabilityChanged`); that nested call does nothing,
+    /// and the loop below goes on instead.
     func pump(context: ChannelHandlerContext) {
-        guard var stream = self.stream, !self.closed else { return }
+        guard !self.pumping, var stream = self.stream, !self.closed else { return }
+        self.pumping = true
+        defer { self.pumping = false }
         let chunk = context.channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: Self.chunkSize)
         var last: EventLoopFuture<Void>?
-        while stream.remaining > 0 && context.channel.isWritable {
-            let size = min(Self.chunkSize, stream.remaining)
-            let slice = size == Self.chunkSize ? chunk : chunk.getSlice(at: chunk.readerIndex, length: size) ?? chunk
-            stream.remaining -= size
-            if stream.remaining == 0 {
-                last = context.write(self.wrapOutboundOut(slice))
-            } else {
-                context.write(self.wrapOutboundOut(slice), promise: nil)
+        while stream.remaining > 0 && context.channel.isWritable && !self.closed {
+            while stream.remaining > 0 && context.channel.isWritable {
+                let size = min(Self.chunkSize, stream.remaining)
+                let slice = size == Self.chunkSize ? chunk : chunk.getSlice(at: chunk.readerIndex, length: size) ?? chunk
+                stream.remaining -= size
+                if stream.remaining == 0 {
+                    last = context.write(self.wrapOutboundOut(slice))
+                } else {
+                    context.write(self.wrapOutboundOut(slice), promise: nil)
+                }
             }
+            self.stream = stream
+            context.flush()
         }
         context.flush()
-        guard stream.remaining == 0 else {
-            self.stream = stream
-            return
-        }
+        guard stream.remaining == 0, !self.closed else { return }
         self.stream = nil
         let keepAlive = stream.keepAlive
         let done = last ?? context.eventLoop.makeSucceededVoidFuture()

@@ -51,6 +51,8 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     var scheduled: Scheduled<Void>?
     /// The body being streamed, if any.
     var stream: Stream?
+    /// Whether ``pump(context:)`` is running (it must not nest).
+    var pumping = false
 
     init(state: DemoNodeState, router: DemoRouter) {
         self.state = state

@@ -29,9 +29,16 @@ import Testing
             await node.kill()
             #expect(await node.isAlive == false)
             #expect(await node.openConnectionCount == 0)
-            let error = await #expect(throws: (any Error).self) {
+            // The client may still hold the keep-alive connection the node
+            // just closed: any connection error will do there.
+            await #expect(throws: (any Error).self) {
                 _ = try await http.send(node.baseURL + "/health")
             }
+            let fresh = TestHTTP()
+            let error = await #expect(throws: (any Error).self) {
+                _ = try await fresh.send(node.baseURL + "/health")
+            }
+            try await fresh.shutdown()
             #expect(error.map(isConnectionRefused) == true, "\(String(describing: error))")
 
             try await node.revive()
@@ -166,9 +173,10 @@ import Testing
             #expect(reply.body.count == size)
             #expect(reply.body.allSatisfy { $0 == UInt8(ascii: "x") })
 
-            await node.setFault(.none)
-            #expect(try await http.send(node.baseURL + "/health").status == 200)
-            #expect(Set(await node.requests.map(\.connection)).count == 1)
+            await node.setFault(.oversizedBody(0))
+            let empty = try await http.send(node.baseURL + "/health")
+            #expect(empty.status == 200)
+            #expect(empty.body.isEmpty)
         }
     }
 

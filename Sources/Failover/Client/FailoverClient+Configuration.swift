@@ -1,5 +1,25 @@
 public import Localization
 
+/// A key and value read from a `.env` file, and where.
+public struct ConfigurationEntry: Sendable, Hashable {
+    /// The key.
+    public var key: String
+    /// The value.
+    public var value: String
+    /// The file and line.
+    public var source: ValueSource
+
+    /// Whether the key names a secret (it contains TOKEN, SECRET, PASSWORD or KEY): its value is
+    /// never shown.
+    public var isSecret: Bool { ConfigurationEntry.isSecret(key: key) }
+
+    /// Whether a key names a secret: it contains TOKEN, SECRET, PASSWORD or KEY (any case).
+    public static func isSecret(key: String) -> Bool {
+        let upper = key.uppercased()
+        return ["TOKEN", "SECRET", "PASSWORD", "KEY"].contains { upper.contains($0) }
+    }
+}
+
 extension FailoverClient {
     /// Everything a ``FailoverClient`` needs: the nodes, timeouts, retry and health-check settings.
     ///
@@ -105,6 +125,10 @@ extension FailoverClient {
         public var maxConnectionsPerNode: Int
         /// Where each value came from, by configuration key, when loaded from the environment.
         public var sources: [String: ValueSource]
+        /// The keys of the `.env` files that are not configuration keys of the client (the
+        /// application's own settings), with their values and lines; shown by the REPL's `config`
+        /// with secrets redacted.
+        public var otherFileEntries: [ConfigurationEntry]
         /// How the configuration was loaded (set by ``load(environment:directory:mode:envFiles:)``);
         /// the client reloads it when its files change or on SIGHUP. `nil` for a configuration built in code.
         public var origin: ConfigurationOrigin?
@@ -140,6 +164,7 @@ extension FailoverClient {
             self.maxResponseBodySize = maxResponseBodySize
             self.maxConnectionsPerNode = maxConnectionsPerNode
             self.sources = [:]
+            self.otherFileEntries = []
             self.origin = nil
             self.reloadCheckInterval = .seconds(1)
         }

@@ -190,9 +190,12 @@ final class ClusterState: Sendable {
             FailoverStatus(
                 current: storage.current,
                 nodes: storage.records.map { record in
-                    NodeStatus(
+                    var metrics = record.metrics.snapshot(isDisabled: record.machine.state == .disabled || !record.node.isEnabled)
+                    // A node marked down is critical whatever its history says.
+                    if record.machine.state == .down, metrics.badge != .unknown { metrics.badge = .critical }
+                    return NodeStatus(
                         node: record.node, state: record.machine.state, isCurrent: record.node.index == storage.current,
-                        metrics: record.metrics.snapshot(isDisabled: record.machine.state == .disabled || !record.node.isEnabled))
+                        metrics: metrics)
                 })
         }
     }

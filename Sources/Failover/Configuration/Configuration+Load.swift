@@ -97,6 +97,18 @@ extension FailoverClient.Configuration {
             configuration.language = language
         }
         configuration.sources.merge(reader.sourcesByKey) { first, _ in first }
+        let known = Set(keys + keys.map { "VITE_" + $0 } + ["BASE_URL", "VITE_BASE_URL"])
+        var seen: Set<String> = []
+        for file in files.files {
+            for entry in file.values.values.sorted(by: { $0.line < $1.line }) where !seen.contains(entry.key) {
+                seen.insert(entry.key)
+                let plain = entry.key.hasPrefix("VITE_") ? String(entry.key.dropFirst(5)) : entry.key
+                guard !known.contains(entry.key), !plain.hasPrefix("BACKUP_URL_") else { continue }
+                configuration.otherFileEntries.append(
+                    ConfigurationEntry(key: entry.key, value: entry.value, source: .file(path: file.path, line: entry.line)))
+            }
+        }
+        configuration.otherFileEntries.sort { $0.key < $1.key }
         configuration.origin = ConfigurationOrigin(environment: environment, directory: directory, mode: mode, envFiles: envFiles)
         return configuration
     }

@@ -1,11 +1,18 @@
 /// Reads durations written as milliseconds (`250`) or with a unit (`250ms`, `1.5s`, `2m`, `1h`).
-enum DurationParser {
-    enum Problem: Error, Hashable {
+public enum DurationParser {
+    /// Why a text is not a duration.
+    public enum Problem: Error, Hashable {
+        /// A negative number.
         case negative
+        /// Not a number with an optional unit.
         case invalid
     }
 
-    static func parse(_ text: String) -> Result<Duration, Problem> {
+    /// Parses a duration.
+    ///
+    /// - Parameter text: `250`, `250ms`, `1.5s`, `2m` or `1h` (surrounding blanks allowed).
+    /// - Returns: The duration, or why it is not one.
+    public static func parse(_ text: String) -> Result<Duration, Problem> {
         let trimmed = text.trimmingWhitespace().lowercased()
         if trimmed.hasPrefix("-") {
             let magnitude = String(trimmed.dropFirst())

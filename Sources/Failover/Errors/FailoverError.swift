@@ -66,6 +66,15 @@ public struct FailoverError: Error, Sendable, CustomStringConvertible {
         self.subject = subject
     }
 
+    /// The error for a node index that does not exist (for tools built on the client).
+    ///
+    /// - Parameters:
+    ///   - index: The index asked for.
+    ///   - nodeCount: How many nodes there are.
+    public static func invalidNode(_ index: Int, nodeCount: Int) -> FailoverError {
+        FailoverError(.invalidNode, nodeCount: nodeCount, subject: String(index))
+    }
+
     /// The indices of the nodes tried, in the order first tried.
     public var nodesTried: [Int] {
         var seen: [Int] = []

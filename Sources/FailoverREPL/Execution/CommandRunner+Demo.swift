@@ -1,0 +1,56 @@
+import Failover
+import FailoverDemo
+import Localization
+
+extension CommandRunner {
+    /// Injects a fault into a demo node.
+    func demo(_ action: DemoAction, node index: Int, argument: String?) async throws -> CommandOutcome {
+        guard let demo = session.demo else {
+            throw UsageError(code: "demoOnly", message: localized(.replErrorDemoOnly, language: language))
+        }
+        guard demo.nodes.indices.contains(index) else {
+            throw FailoverError.invalidNode(index, nodeCount: demo.nodes.count)
+        }
+        let node = demo.nodes[index]
+        let line: String
+        switch action {
+        case .kill:
+            await node.kill()
+            line = localized(.replDemoKill, index, language: language)
+        case .revive:
+            if await !node.isAlive { try await node.revive() }
+            line = localized(.replDemoRevive, index, language: language)
+        case .fail:
+            let status = try argument.map(parseStatus) ?? 503
+            await node.setFault(.status(status))
+            line = localized(.replDemoFail, index, status, language: language)
+        case .slow:
+            let delay = try argument.map(parseDuration) ?? .seconds(2)
+            await node.setFault(.delay(delay))
+            line = localized(.replDemoSlow, index, Language.formatDecimal(delay.milliseconds, language: language), language: language)
+        case .hang:
+            await node.setFault(.hangBeforeHeaders)
+            line = localized(.replDemoHang, index, language: language)
+        case .heal:
+            await node.setFault(.none)
+            if await !node.isAlive { try await node.revive() }
+            line = localized(.replDemoHeal, index, language: language)
+        }
+        return .info(kind: "demo", lines: [line])
+    }
+
+    private func parseStatus(_ text: String) throws -> Int {
+        guard let status = Int(text), (100...599).contains(status) else {
+            throw UsageError(code: "invalidStatus", message: localized(.replErrorInvalidStatus, text, language: language))
+        }
+        return status
+    }
+
+    private func parseDuration(_ text: String) throws -> Duration {
+        guard case .success(let duration) = DurationParser.parse(text) else {
+            throw UsageError(code: "invalidDuration", message: localized(.replErrorInvalidDuration, text, language: language))
+        }
+        return duration
+    }
+}
+

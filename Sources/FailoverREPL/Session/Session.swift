@@ -1,0 +1,74 @@
+import Failover
+import FailoverDemo
+import Foundation
+import Localization
+import Synchronization
+
+/// An event as the REPL recorded it, with when it happened.
+struct RecordedEvent: Sendable {
+    var date: Date
+    var event: FailoverEvent
+}
+
+/// A value behind a lock, shareable by reference.
+final class LockedBox<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result {
+        mutex.withLock { body(&$0) }
+    }
+}
+
+/// Everything a REPL session runs against: the client, the demo cluster if any, the recent events
+/// and the paths typed (for completion).
+final class Session: Sendable {
+    let client: FailoverClient
+    let demo: DemoCluster?
+    private let recorded = LockedBox<[RecordedEvent]>([])
+    private let paths = Mutex<[String]>([])
+    private let recorder = Mutex<Task<Void, Never>?>(nil)
+    static let eventCapacity = 500
+
+    init(client: FailoverClient, demo: DemoCluster?) {
+        self.client = client
+        self.demo = demo
+        let stream = client.events
+        let recorded = recorded
+        let task = Task {
+            for await event in stream where event.kind != "healthCheckDone" {
+                recorded.withLock { events in
+                    events.append(RecordedEvent(date: Date(), event: event))
+                    if events.count > Self.eventCapacity { events.removeFirst(events.count - Self.eventCapacity) }
+                }
+            }
+        }
+        recorder.withLock { $0 = task }
+    }
+
+    /// The events recorded so far (health-check rounds excluded), oldest first.
+    var events: [RecordedEvent] { recorded.withLock { $0 } }
+
+    /// How many events have been recorded (to find the ones a command produced).
+    var eventCount: Int { recorded.withLock { $0.count } }
+
+    /// Remembers a path for completion (most recent first, at most 50).
+    func remember(path: String) {
+        paths.withLock { paths in
+            paths.removeAll { $0 == path }
+            paths.insert(path, at: 0)
+            if paths.count > 50 { paths.removeLast() }
+        }
+    }
+
+    /// Paths typed so far, most recent first.
+    var recentPaths: [String] { paths.withLock { $0 } }
+
+    /// Shuts the client and the demo cluster down.
+    func shutdown() async {
+        try? await client.shutdown()
+        recorder.withLock { $0?.cancel() }
+        await demo?.shutdown()
+    }
+}

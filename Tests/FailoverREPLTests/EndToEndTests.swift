@@ -1,0 +1,133 @@
+import FailoverDemo
+import Foundation
+import Testing
+
+/// The `failover` binary, run as a user or a script would.
+@Suite("failover binary")
+struct EndToEndTests {
+    @Test func theDemoShowsNode0ThenNode1Answering() throws {
+        let result = try FailoverBinary.run(["--demo", "-c", "get /api/stats", "-c", "demo kill 0", "-c", "get /api/stats", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = try result.json()
+        #expect(objects.count == 3)
+        #expect(objects.map { $0["command"] as? String } == ["get", "demo", "get"])
+        #expect(objects[0]["node"] as? Int == 0)
+        #expect(objects[0]["status"] as? Int == 200)
+        #expect(objects[2]["node"] as? Int == 1)
+        let attempts = objects[2]["attempts"] as? [[String: Any]] ?? []
+        #expect(attempts.map { $0["outcome"] as? String } == ["connectionRefused", "200"])
+        #expect((objects[2]["body"] as? [String: Any])?["node"] as? String == "node-1")
+    }
+
+    @Test func aViteEnvFileIsHonoured() async throws {
+        let cluster = try await DemoCluster.start(count: 2)
+        let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("VITE_API_BASE_URL=\(cluster.baseURLs[0])\nVITE_BACKUP_URL_1=\(cluster.baseURLs[1])\nVITE_HEALTH_CHECK_INTERVAL=0\nVITE_API_TOKEN=s3cr3t\n".utf8)
+            .write(to: URL(fileURLWithPath: directory + "/.env"))
+        let first = try FailoverBinary.run(["--json", "-c", "get /api/stats", "-c", "config"], directory: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        let objects = try first.json()
+        #expect(objects[0]["node"] as? Int == 0)
+        #expect(objects[0]["url"] as? String == cluster.baseURLs[0] + "/api/stats")
+        #expect(!first.stdout.contains("s3cr3t"))
+        let values = objects[1]["values"] as? [[String: Any]] ?? []
+        #expect(values.first { $0["key"] as? String == "VITE_API_TOKEN" }?["value"] as? String == "<redacted>")
+        let primarySource = values.first { $0["key"] as? String == "API_BASE_URL" }?["source"] as? [String: Any]
+        #expect(primarySource?["line"] as? Int == 1)
+
+        await cluster[0].kill()
+        let second = try FailoverBinary.run(["-c", "get /api/stats", "-c", "config"], directory: directory)
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("from node 1 (\(cluster.baseURLs[1]))"))
+        #expect(!second.stdout.contains("s3cr3t"))
+        #expect(second.stdout.contains("<redacted>"))
+
+        // Every node down: exit code 1.
+        await cluster[1].kill()
+        let third = try FailoverBinary.run(["-c", "get /api/stats"], directory: directory)
+        #expect(third.status == 1)
+        #expect(third.stderr.contains("All 2 backend nodes are unavailable"))
+        await cluster.shutdown()
+    }
+
+    @Test func aConfigurationErrorAtStartIsExitCode2InTheUsersLanguage() throws {
+        let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("API_BASE_URL=ftp://127.0.0.1:1\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
+        let english = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        #expect(english.status == 2)
+        #expect(english.stderr == "Error: API_BASE_URL (.env line 1): unsupported scheme \"ftp\" in \"ftp://127.0.0.1:1\" (use http or https)\n")
+        let french = try FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
+        #expect(french.status == 2)
+        #expect(french.stderr.hasPrefix("Erreur\u{00A0}: API_BASE_URL (.env, ligne 1)\u{00A0}: schéma «\u{00A0}ftp\u{00A0}» non pris en charge"))
+    }
+
+    @Test func badCommandsAreOneLineErrorsAndTheREPLGoesOn() throws {
+        let script = """
+            gte /api/stats
+            get
+            use 9
+            use x
+            post /api/items @/nonexistent/body.json
+            get /api/stats -H 'Bad Header'
+            nodes
+            """
+        let result = try FailoverBinary.run(["--demo"], stdin: script)
+        #expect(result.status == 2)
+        let errors = result.stderr.split(separator: "\n").map(String.init)
+        #expect(errors == [
+            "Error: Unknown command \"gte\". Did you mean \"get\"?",
+            "Error: get: missing PATH (usage: get PATH [-H 'Name: value']... [-i])",
+            "Error: There is no node 9 (nodes are numbered 0 to 2)",
+            "Error: \"x\" is not a node index (0 for the primary, 1, 2... for backups)",
+            "Error: Cannot read the body file /nonexistent/body.json: no such file",
+            "Error: \"Bad Header\" is not a header: write -H 'Name: value'",
+        ])
+        #expect(result.stdout.contains("Current node: 0"), "the REPL stopped after the errors")
+    }
+
+    @Test func demoCommandsNeedTheDemo() throws {
+        let cluster = try FailoverBinary.run(["-c", "demo kill 0"], environment: ["API_BASE_URL": "http://127.0.0.1:9", "HEALTH_CHECK_INTERVAL": "0"])
+        #expect(cluster.status == 2)
+        #expect(cluster.stderr.contains("demo commands need the demo cluster"))
+    }
+
+    @Test func frenchOutput() throws {
+        let result = try FailoverBinary.run(["--demo", "--lang", "fr", "-c", "get /api/stats", "-c", "demo kill 0", "-c", "get /api/stats", "-c", "nodes", "-c", "help use"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("HTTP 200 OK du nœud 0"))
+        #expect(result.stdout.contains("Nœud de démo 0 arrêté\u{00A0}: son port est fermé"))
+        #expect(result.stdout.contains("Basculement vers le nœud 1"))
+        #expect(result.stdout.contains("RÔLE"))
+        #expect(result.stdout.contains("hors service"))
+        #expect(result.stdout.contains("Envoyer les requêtes d’abord au nœud N"))
+        #expect(!result.stdout.contains("Switched"))
+    }
+
+    @Test func langSwitchesAtRunTime() throws {
+        let result = try FailoverBinary.run(["--demo", "-c", "lang fr", "-c", "reset", "-c", "lang en", "-c", "reset"])
+        #expect(result.lines == ["Langue\u{00A0}: français", "Marques d’échec effacées sur tous les nœuds", "Language: English", "Failure marks cleared on every node"])
+    }
+
+    @Test func watchWithoutATerminalPrintsCountSnapshots() throws {
+        let result = try FailoverBinary.run(["--demo", "-c", "watch 0.2 3"])
+        #expect(result.status == 0)
+        #expect(result.lines.filter { $0.hasPrefix("#") && $0.contains("STATE") }.count == 3)
+        let json = try FailoverBinary.run(["--demo", "--json", "-c", "watch 0.1 2"])
+        let object = try json.json()
+        #expect(object.count == 1)
+        #expect((object[0]["snapshots"] as? [Any])?.count == 2)
+    }
+
+    @Test func pipedStdinRunsEveryLine() throws {
+        let result = try FailoverBinary.run(["--demo", "--json"], stdin: "get /api/stats\n\n# a comment\npost /api/items {\"name\": \"a b\"} -H 'Idempotency-Key: k1'\nnodes\n")
+        #expect(result.status == 0)
+        let objects = try result.json()
+        #expect(objects.map { $0["command"] as? String } == ["get", "post", "nodes"])
+        #expect(objects[1]["status"] as? Int == 201)
+        #expect((objects[2]["nodes"] as? [Any])?.count == 3)
+    }
+}
