@@ -238,6 +238,8 @@ public enum Message: String, Sendable, CaseIterable {
     case outcomeBodyTooLarge = "outcome.bodyTooLarge"
     /// connect timeout
     case outcomeConnectTimeout = "outcome.connectTimeout"
+    /// connection closed before any response
+    case outcomeConnectionClosed = "outcome.connectionClosed"
     /// connection refused
     case outcomeConnectionRefused = "outcome.connectionRefused"
     /// connection reset

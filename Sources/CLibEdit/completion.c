@@ -1,4 +1,6 @@
 /* CLibEdit: Tab completion of the word before the cursor. */
+/* POSIX.1-2008 with XSI: strdup, strndup, fdopen, fchmod, O_CLOEXEC, nl_langinfo. */
+#define _XOPEN_SOURCE 700
 #include "CLibEdit.h"
 #include "editor.h"
 

@@ -1,4 +1,6 @@
 /* CLibEdit: editor lifetime, prompt, reading a line, history. */
+/* POSIX.1-2008 with XSI: strdup, strndup, fdopen, fchmod, O_CLOEXEC, nl_langinfo. */
+#define _XOPEN_SOURCE 700
 #include "CLibEdit.h"
 #include "editor.h"
 
@@ -6,15 +8,36 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 /* Marks non-printing sequences in the prompt (EL_PROMPT_ESC). */
 static const char prompt_ignore = '\1';
 
 static char empty_prompt[] = "";
+
+/*
+ * The terminal settings from before the read in progress, restored at exit
+ * if the process exits while a read (on another thread) is still editing.
+ */
+static struct termios terminal_before_read;
+static atomic_int read_in_progress;
+static pthread_once_t restore_registration = PTHREAD_ONCE_INIT;
+
+static void cle_restore_terminal_at_exit(void) {
+    if (atomic_load(&read_in_progress)) {
+        (void)tcsetattr(STDIN_FILENO, TCSADRAIN, &terminal_before_read);
+    }
+}
+
+static void cle_register_restore(void) {
+    (void)atexit(cle_restore_terminal_at_exit);
+}
 
 struct cle_editor *cle_editor_of(EditLine *el) {
     void *data = NULL;
@@ -76,8 +99,13 @@ static int cle_configure(struct cle_editor *editor) {
         el_set(el, EL_HIST, history, editor->history) != 0) {
         return -1;
     }
-    /* Ctrl-C arrives as a character at the prompt instead of raising SIGINT. */
-    if (el_set(el, EL_SETTY, "-d", "-isig", NULL) != 0 ||
+    /*
+     * While a line is edited, the terminal has no interrupt and no quit
+     * character: Ctrl-C arrives as a key (bound to cle-interrupt) instead of
+     * raising SIGINT on whichever thread, and Ctrl-\ does nothing. Ctrl-Z
+     * still suspends. The terminal's own settings return after each read.
+     */
+    if (el_set(el, EL_SETTY, "-d", "-intr", "intr=", "-quit", "quit=", NULL) != 0 ||
         el_set(el, EL_ADDFN, "cle-interrupt", "discard the line", cle_interrupt) != 0 ||
         el_set(el, EL_BIND, "^C", "cle-interrupt", NULL) != 0) {
         return -1;
@@ -96,6 +124,7 @@ static int cle_configure(struct cle_editor *editor) {
 cle_editor *cle_editor_create(const char *program_name, cle_completion_function completion,
                               void *context) {
     cle_adopt_utf8_locale();
+    (void)pthread_once(&restore_registration, cle_register_restore);
     struct cle_editor *editor = calloc(1, sizeof *editor);
     if (editor == NULL) {
         return NULL;
@@ -138,8 +167,19 @@ int cle_editor_set_prompt(cle_editor *editor, const char *prompt) {
 const char *cle_editor_read_line(cle_editor *editor, int *length, cle_read_status *status) {
     editor->interrupted = 0;
     int count = 0;
+    if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &terminal_before_read) == 0) {
+        atomic_store(&read_in_progress, 1);
+    }
+    /* Raw mode before the prompt shows, so early keys are not echoed by the terminal. */
+    (void)el_set(editor->el, EL_PREP_TERM, 1);
+    /* Entering edit mode may rebind the terminal's special keys: bind ^C again. */
+    (void)el_set(editor->el, EL_BIND, "^C", "cle-interrupt", NULL);
     errno = 0;
     const char *line = el_gets(editor->el, &count);
+    int saved_errno = errno;
+    (void)el_set(editor->el, EL_PREP_TERM, 0);
+    atomic_store(&read_in_progress, 0);
+    errno = saved_errno;
     if (editor->interrupted) {
         *length = 0;
         *status = CLE_READ_INTERRUPTED;

@@ -14,8 +14,10 @@ struct EndToEndTests {
         #expect(objects[0]["node"] as? Int == 0)
         #expect(objects[0]["status"] as? Int == 200)
         #expect(objects[2]["node"] as? Int == 1)
+        // Node 0 refuses (after, at most, one try on a keep-alive connection it had closed).
         let attempts = objects[2]["attempts"] as? [[String: Any]] ?? []
-        #expect(attempts.map { $0["outcome"] as? String } == ["connectionRefused", "200"])
+        #expect(attempts.map { $0["node"] as? Int }.suffix(2) == [0, 1])
+        #expect(attempts.map { $0["outcome"] as? String }.suffix(2) == ["connectionRefused", "200"])
         #expect((objects[2]["body"] as? [String: Any])?["node"] as? String == "node-1")
     }
 

@@ -271,8 +271,18 @@ struct ReloadAndMetricsTests {
         let client = FailoverClient(configuration: configuration)
         let log = EventLog(client)
         try directory.write(".env", "API_BASE_URL=\(cluster.baseURLs[0])\nBACKUP_URL_1=\(cluster.baseURLs[1])\nHEALTH_CHECK_INTERVAL=0\nSELECTION_TTL=0\n")
-        kill(getpid(), SIGHUP)
-        #expect(await log.wait { $0 == .configurationReloaded(nodeCount: 2) } != nil)
+        // The signal source is armed asynchronously after the client starts: signal until it is heard.
+        let reloaded = Task {
+            await log.wait { $0 == .configurationReloaded(nodeCount: 2) }
+        }
+        let sender = Task {
+            while !Task.isCancelled {
+                kill(getpid(), SIGHUP)
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(await reloaded.value != nil)
+        sender.cancel()
         try await client.shutdown()
         await cluster.shutdown()
     }

@@ -12,7 +12,14 @@
 
 #include <histedit.h>
 
+/* Nullability annotations are for Swift; other compilers ignore them. */
+#if !defined(__clang__)
+#define _Nullable
+#endif
+
+#if defined(__clang__)
 #pragma clang assume_nonnull begin
+#endif
 
 /* An EditLine on stdin/stdout/stderr with its history, prompt and completion. */
 typedef struct cle_editor cle_editor;
@@ -78,6 +85,8 @@ int cle_editor_history_load(cle_editor *editor, const char *path);
  */
 int cle_editor_history_save(cle_editor *editor, const char *path);
 
+#if defined(__clang__)
 #pragma clang assume_nonnull end
+#endif
 
 #endif /* CLIBEDIT_H */

@@ -112,6 +112,14 @@ public final class FailoverClient: Sendable {
     /// Each call returns its own stream; it ends when the client shuts down.
     public var events: AsyncStream<FailoverEvent> { cluster.broadcaster.subscribe() }
 
+    /// Calls `observer` for every event from now on, synchronously, on the task that produced it
+    /// (after the client's locks are released), before any ``events`` stream sees it.
+    ///
+    /// For status displays that must be up to date when a request returns; keep the observer fast.
+    public func observeEvents(_ observer: @escaping @Sendable (FailoverEvent) -> Void) {
+        cluster.broadcaster.observe(observer)
+    }
+
     /// A snapshot of every node: state, metrics, badge, and which one is current.
     public func status() -> FailoverStatus { cluster.status() }
 

@@ -159,6 +159,7 @@ extension TransportFailure.Kind {
         case .connectTimeout: .outcomeConnectTimeout
         case .dnsFailure: .outcomeDNSFailure
         case .tlsFailure: .outcomeTLSFailure
+        case .connectionClosed: .outcomeConnectionClosed
         case .connectionReset: .outcomeConnectionReset
         case .timeout: .outcomeTimeout
         case .malformedResponse: .outcomeMalformedResponse

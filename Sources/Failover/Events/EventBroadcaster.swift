@@ -8,6 +8,7 @@ import Synchronization
 final class EventBroadcaster: Sendable {
     private struct Subscribers {
         var continuations: [UUID: AsyncStream<FailoverEvent>.Continuation] = [:]
+        var observers: [@Sendable (FailoverEvent) -> Void] = []
         var finished = false
     }
 
@@ -37,10 +38,18 @@ final class EventBroadcaster: Sendable {
         return stream
     }
 
-    /// Delivers events to every subscriber, in order.
+    /// Adds a synchronous observer, called for every event from now on.
+    func observe(_ observer: @escaping @Sendable (FailoverEvent) -> Void) {
+        subscribers.withLock { $0.observers.append(observer) }
+    }
+
+    /// Delivers events to every observer and subscriber, in order.
     func yield(_ events: [FailoverEvent]) {
         guard !events.isEmpty else { return }
-        let continuations = subscribers.withLock { Array($0.continuations.values) }
+        let (continuations, observers) = subscribers.withLock { (Array($0.continuations.values), $0.observers) }
+        for observer in observers {
+            for event in events { observer(event) }
+        }
         for continuation in continuations {
             for event in events { continuation.yield(event) }
         }

@@ -15,7 +15,8 @@ struct RequestPipeline: Sendable {
 
     /// Where the loop stands after an attempt that did not deliver.
     private enum Next {
-        case retrySameNode(after: Duration)
+        /// Try the same node again; a fresh-connection retry does not count against `MAX_RETRIES`.
+        case retrySameNode(after: Duration, countsAsRetry: Bool = true)
         case nextNode
     }
 
@@ -51,6 +52,7 @@ struct RequestPipeline: Sendable {
                 switches += 1
             }
             var retry = 0
+            var staleRetryUsed = false
             while true {
                 try Task.checkCancellation()
                 guard clock.now < deadline else { throw timeoutError() }
@@ -105,8 +107,15 @@ struct RequestPipeline: Sendable {
                     }
                     next = retryOrMoveOn(retry: retry, after: after, now: clock.now, deadline: deadline, configuration: configuration)
                 case .failover:
-                    cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
-                    next = .nextNode
+                    if retry == 0, !staleRetryUsed, case .failure(let failure) = outcome, failure.kind == .connectionClosed {
+                        // A pooled connection the node had closed says nothing about the node: try a
+                        // fresh connection once, at once, before judging it.
+                        staleRetryUsed = true
+                        next = .retrySameNode(after: .zero, countsAsRetry: false)
+                    } else {
+                        cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
+                        next = .nextNode
+                    }
                 }
 
                 cluster.broadcaster.yield([.attemptFailed(attempt)])
@@ -123,12 +132,12 @@ struct RequestPipeline: Sendable {
                     throw error
                 }
                 switch next {
-                case .retrySameNode(let delay):
+                case .retrySameNode(let delay, let countsAsRetry):
                     let event = FailoverEvent.retrying(node: node.index, retry: retry + 1, delay: delay)
                     cluster.broadcaster.yield([event])
                     logger.debug("\(event)", metadata: ["failover.delayMs": "\(delay.wholeMilliseconds)"])
-                    try await Task.sleep(for: delay)
-                    retry += 1
+                    if delay > .zero { try await Task.sleep(for: delay) }
+                    if countsAsRetry { retry += 1 }
                 case .nextNode:
                     continue candidateLoop
                 }

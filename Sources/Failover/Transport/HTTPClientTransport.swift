@@ -59,7 +59,14 @@ public final class HTTPClientTransport: Transport {
         if let body = request.body { outgoing.body = .bytes(body) }
         let remaining = ContinuousClock.now.duration(to: deadline)
         let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(max(0, remaining.milliseconds) * 1_000_000))
-        let response = try await client.execute(outgoing, deadline: nioDeadline)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outgoing, deadline: nioDeadline)
+        } catch let error where !(error is CancellationError) {
+            // Closed before the response head: say so, the pipeline may try a fresh connection.
+            let failure = TransportFailure(classifying: error)
+            throw failure.kind == .connectionReset ? TransportFailure(.connectionClosed, detail: failure.detail) : failure
+        }
         if request.truncatesBody {
             var body = ByteBuffer()
             for try await var chunk in response.body {

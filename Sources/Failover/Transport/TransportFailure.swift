@@ -10,7 +10,10 @@ public struct TransportFailure: Error, Sendable, Hashable {
         case dnsFailure
         /// The TLS handshake failed: nothing was sent.
         case tlsFailure
-        /// The node reset or closed the connection after the request was sent.
+        /// The connection closed before any byte of the response: a pooled keep-alive connection the
+        /// node had closed, or a node going away. The request may have been sent.
+        case connectionClosed
+        /// The node reset or closed the connection while sending the response.
         case connectionReset
         /// The attempt did not complete (head and body) within `REQUEST_TIMEOUT` or the overall deadline.
         case timeout
@@ -50,7 +53,7 @@ public struct TransportFailure: Error, Sendable, Hashable {
     public var mayHaveReachedNode: Bool {
         switch kind {
         case .connectionRefused, .connectTimeout, .dnsFailure, .tlsFailure: false
-        case .connectionReset, .timeout, .malformedResponse, .bodyTooLarge, .other: true
+        case .connectionClosed, .connectionReset, .timeout, .malformedResponse, .bodyTooLarge, .other: true
         }
     }
 }

@@ -115,7 +115,6 @@ struct CommandRunner: Sendable {
         let request = FailoverRequest(method: HTTPMethod(rawValue: command.method), path: command.path, headers: headers, body: body)
         do {
             let response = try await client.execute(request)
-            try await Task.sleep(for: .milliseconds(1))
             return .response(response, showHeaders: command.showHeaders, events: newEvents(since: eventsBefore))
         } catch let error as FailoverError where error.code == .invalidRequest {
             throw UsageError(code: error.code.rawValue, message: error.message(in: language))

@@ -91,7 +91,7 @@ struct JSONRenderer: Sendable {
             .object([
                 ("node", .integer(attempt.node)), ("outcome", .string(attempt.outcome.identifier)),
                 ("durationMs", JSONValue.milliseconds(attempt.duration)),
-            ])
+            ] + (attempt.outcome.detail.isEmpty ? [] : [("detail", .string(attempt.outcome.detail))]))
         })
     }
 

@@ -28,23 +28,19 @@ final class Session: Sendable {
     let demo: DemoCluster?
     private let recorded = LockedBox<[RecordedEvent]>([])
     private let paths = Mutex<[String]>([])
-    private let recorder = Mutex<Task<Void, Never>?>(nil)
     static let eventCapacity = 500
 
     init(client: FailoverClient, demo: DemoCluster?) {
         self.client = client
         self.demo = demo
-        let stream = client.events
         let recorded = recorded
-        let task = Task {
-            for await event in stream where event.kind != "healthCheckDone" {
-                recorded.withLock { events in
-                    events.append(RecordedEvent(date: Date(), event: event))
-                    if events.count > Self.eventCapacity { events.removeFirst(events.count - Self.eventCapacity) }
-                }
+        client.observeEvents { event in
+            guard event.kind != "healthCheckDone" else { return }
+            recorded.withLock { events in
+                events.append(RecordedEvent(date: Date(), event: event))
+                if events.count > Self.eventCapacity { events.removeFirst(events.count - Self.eventCapacity) }
             }
         }
-        recorder.withLock { $0 = task }
     }
 
     /// The events recorded so far (health-check rounds excluded), oldest first.
@@ -68,7 +64,6 @@ final class Session: Sendable {
     /// Shuts the client and the demo cluster down.
     func shutdown() async {
         try? await client.shutdown()
-        recorder.withLock { $0?.cancel() }
         await demo?.shutdown()
     }
 }
