@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Localization
+import Synchronization
 
 extension FailoverClient {
     /// Loads the `.env` files again and puts the new configuration in force (nodes added, removed
@@ -45,18 +46,42 @@ extension FailoverClient {
 
 /// Calls back on SIGHUP, the Unix convention for "reload your configuration".
 ///
-/// Installing it sets SIGHUP's disposition to "ignore" for the process, so that a hang-up no longer
-/// terminates a program whose client reloads instead.
-final class SignalWatcher: @unchecked Sendable {
-    // A DispatchSource is thread-safe; it is only created, resumed and cancelled here.
-    private let source: any DispatchSourceSignal
+/// One signal source serves the whole process (several sources for one signal do not all hear it);
+/// each client registers while it runs. Installing it sets SIGHUP's disposition to "ignore" for the
+/// process, so that a hang-up no longer terminates a program whose clients reload instead.
+final class SignalWatcher: Sendable {
+    private let id = UUID()
 
     init(onHangUp: @escaping @Sendable () -> Void) {
-        signal(SIGHUP, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        source.setEventHandler(handler: onHangUp)
-        source.resume()
+        HangUpSignal.shared.add(id, onHangUp)
     }
 
-    func cancel() { source.cancel() }
+    func cancel() { HangUpSignal.shared.remove(id) }
+}
+
+/// The process-wide SIGHUP source.
+private final class HangUpSignal: @unchecked Sendable {
+    static let shared = HangUpSignal()
+
+    // The DispatchSource is created once and never cancelled; handlers are behind the lock.
+    private let handlers = Mutex<[UUID: @Sendable () -> Void]>([:])
+    private var source: (any DispatchSourceSignal)?
+
+    private init() {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { [unowned self] in
+            for handler in self.handlers.withLock({ Array($0.values) }) { handler() }
+        }
+        source.resume()
+        self.source = source
+    }
+
+    func add(_ id: UUID, _ handler: @escaping @Sendable () -> Void) {
+        handlers.withLock { $0[id] = handler }
+    }
+
+    func remove(_ id: UUID) {
+        _ = handlers.withLock { $0.removeValue(forKey: id) }
+    }
 }

@@ -14,7 +14,7 @@ import Synchronization
 /// program as it would for a person typing. Signal dispositions and the
 /// signal mask are reset to their defaults in the program.
 ///
-/// Output is read only while a `waitFor` or `waitForExit` call runs. Not
+/// Output is read only while a `waitFor…` call runs. Not
 /// thread-safe: use one instance from one task.
 final class PseudoTerminal {
     /// A failure to start the program, or a wait that timed out.
@@ -23,9 +23,8 @@ final class PseudoTerminal {
         let description: String
     }
 
-    /// Serialises opening terminals and spawning, so that no program spawned
-    /// by this harness inherits another terminal's descriptors before they
-    /// are marked close-on-exec.
+    /// Serialises opening and spawning, so that no program spawned here
+    /// inherits another terminal's descriptors before they are close-on-exec.
     private static let spawnLock = Mutex(())
 
     /// The master side of the terminal (close-on-exec).
@@ -38,9 +37,10 @@ final class PseudoTerminal {
     private var exitCode: Int32?
     /// Whether the master reported the end of the output.
     private var outputEnded = false
+    /// The UTF-8 offset in ``output`` where the last `waitForNext` match ended.
+    private var matchEnd = 0
 
-    /// Starts `executable` with `arguments` under a new terminal of the given
-    /// size.
+    /// Starts `executable` with `arguments` under a new terminal.
     ///
     /// - Parameters:
     ///   - executable: The absolute path of the program.
@@ -49,8 +49,7 @@ final class PseudoTerminal {
     ///     inherited); pass at least `TERM` for interactive programs.
     ///   - columns: The terminal's width.
     ///   - rows: The terminal's height.
-    /// - Throws: ``Failure`` if the terminal cannot be opened or the program
-    ///   cannot be started.
+    /// - Throws: ``Failure`` if the program cannot be started.
     init(
         executable: String,
         arguments: [String],
@@ -86,26 +85,20 @@ final class PseudoTerminal {
         close(master)
     }
 
-    /// Everything the program wrote so far, with ANSI escape sequences,
-    /// carriage returns and other control characters except newline and tab
-    /// removed.
+    /// Everything read so far, without ANSI escape sequences and control
+    /// characters other than newline and tab (so without carriage returns).
     var output: String {
         Self.stripEscapes(String(decoding: received, as: UTF8.self))
     }
 
-    /// Types `text` into the terminal: `"\t"` for Tab, `"\u{1B}[A"` for Up,
-    /// `"\u{03}"` for Ctrl-C, `"\u{04}"` for Ctrl-D, `"\r"` for Enter.
-    ///
-    /// - Parameter text: The characters to type.
+    /// Types `text`: `"\t"` for Tab, `"\u{1B}[A"` for Up, `"\u{03}"` for
+    /// Ctrl-C, `"\u{04}"` for Ctrl-D, `"\r"` for Enter.
     func send(_ text: String) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return
-            }
-            bytes = bytes.dropFirst(written)
+            guard written >= 0 || errno == EINTR || errno == EAGAIN else { return }
+            bytes = bytes.dropFirst(max(0, written))
         }
     }
 
@@ -119,12 +112,45 @@ final class PseudoTerminal {
     ///   in time or the output ended without it.
     @discardableResult
     func waitFor(_ text: String, timeout: Duration = .seconds(10)) throws -> String {
+        try wait(for: text, timeout: timeout) { $0.contains(text) ? $0 : nil }
+    }
+
+    /// Reads output until `text` appears after the end of the previous
+    /// `waitForNext` match (or anywhere, the first time), like `expect`: use
+    /// it to wait for the next prompt before typing.
+    ///
+    /// - Parameters:
+    ///   - text: The text to wait for (escapes stripped, as in ``output``).
+    ///   - timeout: How long to wait.
+    /// - Returns: The output from the end of the previous match to the end
+    ///   of this one.
+    /// - Throws: ``Failure`` with the output so far if `text` did not appear
+    ///   in time or the output ended without it.
+    @discardableResult
+    func waitForNext(_ text: String, timeout: Duration = .seconds(10)) throws -> String {
+        let needle = Array(text.utf8)
+        return try wait(for: text, timeout: timeout) { current in
+            let bytes = Array(current.utf8)
+            var start = min(matchEnd, bytes.count)
+            while start + needle.count <= bytes.count {
+                let end = start + needle.count
+                if bytes[start..<end].elementsEqual(needle) {
+                    let found = String(decoding: bytes[min(matchEnd, bytes.count)..<end], as: UTF8.self)
+                    matchEnd = end
+                    return found
+                }
+                start += 1
+            }
+            return nil
+        }
+    }
+
+    /// Reads output until `match` finds what it looks for in ``output``.
+    private func wait(for text: String, timeout: Duration, match: (String) -> String?) throws -> String {
         let deadline = ContinuousClock.now + timeout
         while true {
             let current = output
-            if current.contains(text) {
-                return current
-            }
+            if let found = match(current) { return found }
             if outputEnded || ContinuousClock.now >= deadline {
                 let reason = outputEnded ? "the output ended" : "timed out after \(timeout)"
                 throw Failure(description: "waiting for \(text.debugDescription): \(reason); output:\n\(current)")
@@ -159,24 +185,18 @@ final class PseudoTerminal {
     /// Kills the program's process group (`SIGKILL`) if the program is still
     /// running, and reaps it.
     func terminate() {
-        guard exitCode == nil else {
-            return
-        }
+        guard exitCode == nil else { return }
         kill(-processID, SIGKILL)
         kill(processID, SIGKILL)
         _ = reap(blocking: true)
     }
 
-    /// Reads what is available, waiting up to `timeout` for something.
-    /// Returns whether anything was read.
+    /// Reads what is available, waiting up to `timeout`; whether it read anything.
     @discardableResult
     private func readAvailable(waitingUpTo timeout: Duration) -> Bool {
-        guard !outputEnded else {
-            return false
-        }
+        guard !outputEnded else { return false }
         var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-        let milliseconds = max(0, Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
-        guard poll(&descriptor, 1, milliseconds) > 0 else {
+        guard poll(&descriptor, 1, Int32(max(0, timeout / .milliseconds(1)))) > 0 else {
             return false
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -193,17 +213,13 @@ final class PseudoTerminal {
 
     /// Reaps the program if it has exited; returns its exit code.
     private func reap(blocking: Bool) -> Int32? {
-        if let exitCode {
-            return exitCode
-        }
+        if let exitCode { return exitCode }
         var status: Int32 = 0
         var result: pid_t
         repeat {
             result = waitpid(processID, &status, blocking ? 0 : WNOHANG)
         } while result < 0 && errno == EINTR
-        guard result == processID else {
-            return nil
-        }
+        guard result == processID else { return nil }
         let signal = status & 0x7F
         exitCode = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
         return exitCode
@@ -249,9 +265,7 @@ extension PseudoTerminal {
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
-        guard result == 0 else {
-            throw Failure(description: "posix_spawn \(argv[0]) failed: errno \(result)")
-        }
+        guard result == 0 else { throw Failure(description: "posix_spawn \(argv[0]) failed: errno \(result)") }
         return pid
     }
 
@@ -277,9 +291,7 @@ extension PseudoTerminal {
 
     /// Skips the rest of an escape sequence after its ESC.
     private static func skipEscape(_ scalars: inout String.UnicodeScalarView.Iterator) {
-        guard let kind = scalars.next() else {
-            return
-        }
+        guard let kind = scalars.next() else { return }
         switch kind {
         case "[":
             // Parameters and intermediates, then a final byte in 0x40...0x7E.
