@@ -72,6 +72,8 @@ public enum Message: String, Sendable, CaseIterable {
     case errorRequestFailed = "error.requestFailed"
     /// The failover client has been shut down
     case errorShutdown = "error.shutdown"
+    /// The event stream %1$@ was refused by node %2$d (%3$@): %4$@
+    case errorStreamRejected = "error.streamRejected"
     /// Connection timeout after %1$d ms (all %2$d nodes tried)
     case errorTimeoutAllTried = "error.timeout.allTried"
     /// Request timed out after %1$d ms (nodes tried: %2$@, of %3$d)

@@ -104,9 +104,10 @@ static int cle_configure(struct cle_editor *editor) {
      * character: Ctrl-C arrives as a key (bound to cle-interrupt) instead of
      * raising SIGINT on whichever thread, and Ctrl-\ does nothing. Ctrl-Z
      * still suspends. The terminal's own settings return after each read.
+     * Without a terminal there is nothing to set, so a failure is not fatal.
      */
-    if (el_set(el, EL_SETTY, "-d", "-intr", "intr=", "-quit", "quit=", NULL) != 0 ||
-        el_set(el, EL_ADDFN, "cle-interrupt", "discard the line", cle_interrupt) != 0 ||
+    (void)el_set(el, EL_SETTY, "-d", "-intr", "intr=", "-quit", "quit=", NULL);
+    if (el_set(el, EL_ADDFN, "cle-interrupt", "discard the line", cle_interrupt) != 0 ||
         el_set(el, EL_BIND, "^C", "cle-interrupt", NULL) != 0) {
         return -1;
     }

@@ -53,6 +53,10 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     var stream: Stream?
     /// Whether ``pump(context:)`` is running (it must not nest).
     var pumping = false
+    /// The event stream being sent, if any (`/api/events`).
+    var events: DemoEventStream?
+    /// The timer of the event stream.
+    var eventTimer: Scheduled<Void>?
 
     init(state: DemoNodeState, router: DemoRouter) {
         self.state = state
@@ -78,6 +82,8 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         self.stream = nil
         self.scheduled?.cancel()
         self.scheduled = nil
+        self.eventTimer?.cancel()
+        self.eventTimer = nil
         self.state.unregister(context.channel)
         context.fireChannelInactive()
     }
@@ -146,6 +152,12 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         switch pending.admission.fault {
         case .none:
             self.answerNormally(pending, context: context)
+        case .silentStream:
+            if pending.record.path == DemoEventStream.path, pending.record.method == "GET" {
+                self.startEvents(pending, silent: true, context: context)
+            } else {
+                self.answerNormally(pending, context: context)
+            }
         case .delay(let duration):
             self.after(TimeAmount(duration), context: context) { handler in
                 handler.answerNormally(pending, context: context)
@@ -180,6 +192,10 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Routes the request and writes the answer, after the route's wait.
     func answerNormally(_ pending: Pending, context: ChannelHandlerContext) {
+        if pending.record.path == DemoEventStream.path, pending.record.method == "GET" {
+            self.startEvents(pending, silent: false, context: context)
+            return
+        }
         let port = context.channel.localAddress?.port ?? 0
         let route = self.router.route(pending.record, port: port, requestCount: pending.admission.requestCount)
         if route.waitMilliseconds > 0 {

@@ -31,13 +31,16 @@ public enum DemoFault: Sendable, Equatable {
     case oversizedBody(Int)
     /// Answer with bytes that are not HTTP (`NOT HTTP AT ALL\r\n\r\n`), then close.
     case malformed
+    /// Event streams (`/api/events`) start, then go silent: no event, no heartbeat. Other
+    /// requests are answered normally.
+    case silentStream
 }
 
 extension DemoFault {
     /// Whether the fault leaves a connection open with no complete answer.
     var isHang: Bool {
         switch self {
-        case .hangBeforeHeaders, .hangMidBody: true
+        case .hangBeforeHeaders, .hangMidBody, .silentStream: true
         default: false
         }
     }
@@ -56,6 +59,7 @@ extension DemoFault: CustomStringConvertible {
         case .resetMidBody: "resetMidBody"
         case .oversizedBody(let size): "oversizedBody(\(size))"
         case .malformed: "malformed"
+        case .silentStream: "silentStream"
         }
     }
 

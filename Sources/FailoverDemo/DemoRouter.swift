@@ -8,6 +8,7 @@
 /// | `POST /api/items` | 201 created, or 200 replayed for a known `Idempotency-Key` |
 /// | `GET /api/items` | 200 `{"count":N}` |
 /// | `GET /api/slow?ms=N` | waits N ms (at most 60,000), then 200 `{"node":NAME,"waitedMs":N}` |
+/// | `GET /api/events` | Server-Sent Events, see ``DemoEventStream`` (handled by the connection) |
 /// | known path, other method | 405 with `Allow` |
 /// | anything else | 404 `{"error":"not found","path":P}` |
 struct DemoRouter: Sendable {

@@ -27,7 +27,8 @@ public final class FailoverClient: Sendable {
     let selectionStore: SelectionStore?
     let logger: Logger
     private let pipeline: RequestPipeline
-    private let transport: any Transport
+    let transport: any Transport
+    let classifier: any ErrorClassifier
     private let background = Mutex<[Task<Void, Never>]>([])
     private let signalWatcher = Mutex<SignalWatcher?>(nil)
     private let isShutDown = Mutex(false)
@@ -58,6 +59,7 @@ public final class FailoverClient: Sendable {
         let transport = transport ?? HTTPClientTransport(
             connectTimeout: configuration.timeouts.connect, maxConnectionsPerNode: configuration.maxConnectionsPerNode)
         self.transport = transport
+        self.classifier = classifier
         healthChecker = HealthChecker(transport: transport)
         let nodes = configuration.nodes.enumerated().map { Node(index: $0.offset, url: $0.element) }
         cluster = ClusterState(
@@ -104,6 +106,21 @@ public final class FailoverClient: Sendable {
     /// - Returns: The response.
     public func post(_ path: String, body: ByteBuffer, headers: HTTPHeaders = [:]) async throws -> FailoverResponse {
         try await execute(FailoverRequest(method: .POST, path: path, headers: headers, body: body))
+    }
+
+    /// Opens a stream of Server-Sent Events that fails over: when the node serving it dies, resets
+    /// or goes silent longer than `options.idleTimeout`, it resumes on the next healthy node with
+    /// `Last-Event-ID`, after the server's `retry:` delay (jittered).
+    ///
+    /// - Parameters:
+    ///   - path: The path and query of the stream.
+    ///   - headers: Request headers (`Accept: text/event-stream` is set).
+    ///   - options: Idle timeout, default retry delay, the id to resume after.
+    /// - Returns: The events; iterate them, and cancel the task (or stop iterating) to close it.
+    public func eventStream(path: String, headers: HTTPHeaders = [:], options: EventStreamOptions = EventStreamOptions()) -> ServerSentEvents {
+        ServerSentEvents(session: EventStreamSession(
+            path: path, headers: headers, options: options, settings: settings, transport: transport,
+            classifier: classifier, cluster: cluster, logger: logger))
     }
 
     /// A new stream of the client's events from now on (attempts failed, retries, switches, nodes

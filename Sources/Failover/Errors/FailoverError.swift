@@ -28,6 +28,8 @@ public struct FailoverError: Error, Sendable, CustomStringConvertible {
         public static let nodeDisabled = Code("nodeDisabled")
         /// Every node is disabled.
         public static let noEnabledNode = Code("noEnabledNode")
+        /// An event stream was refused by a node (a 4xx answer): it is not retried elsewhere.
+        public static let streamRejected = Code("streamRejected")
         /// The client was shut down.
         public static let shutdown = Code("shutdown")
 
@@ -136,6 +138,11 @@ public struct FailoverError: Error, Sendable, CustomStringConvertible {
             return localized(.errorNodeDisabled, subject ?? "", language: language)
         case .noEnabledNode:
             return localized(.errorNoEnabledNode, language: language)
+        case .streamRejected:
+            let last = lastAttempt
+            return localized(
+                .errorStreamRejected, path ?? "", last?.node ?? 0, last?.url.description ?? "",
+                last?.outcome.message(in: language) ?? "", language: language)
         default:
             return localized(.errorShutdown, language: language)
         }

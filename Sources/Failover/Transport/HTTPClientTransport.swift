@@ -91,6 +91,26 @@ public final class HTTPClientTransport: Transport {
         return TransportResponse(status: Int(response.status.code), headers: response.headers, body: body)
     }
 
+    /// Opens a streaming request: the response head must arrive before `headDeadline`; the body
+    /// is then read as the node sends it, for as long as the caller iterates it.
+    public func openStream(_ request: TransportRequest, headDeadline: ContinuousClock.Instant) async throws -> StreamingResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = request.method
+        outgoing.headers = request.headers
+        if let body = request.body { outgoing.body = .bytes(body) }
+        let remaining = ContinuousClock.now.duration(to: headDeadline)
+        let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(max(0, remaining.milliseconds) * 1_000_000))
+        do {
+            let response = try await client.execute(outgoing, deadline: nioDeadline)
+            return StreamingResponse(status: Int(response.status.code), headers: response.headers, body: response.body)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            let failure = TransportFailure(classifying: error)
+            throw failure.kind == .connectionReset ? TransportFailure(.connectionClosed, detail: failure.detail) : failure
+        }
+    }
+
     /// Shuts the HTTP client down.
     public func shutdown() async throws {
         try await client.shutdown()

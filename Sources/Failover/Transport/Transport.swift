@@ -59,6 +59,11 @@ public protocol Transport: Sendable {
     ///   ``TransportFailure/Kind-swift.enum/timeout``), or `CancellationError` when the calling task is cancelled.
     func send(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse
 
+    /// Opens a request whose body is read as it arrives (Server-Sent Events); `headDeadline`
+    /// bounds the wait for the response head only. A default implementation buffers the body
+    /// with ``send(_:deadline:)``.
+    func openStream(_ request: TransportRequest, headDeadline: ContinuousClock.Instant) async throws -> StreamingResponse
+
     /// Releases the transport's resources.
     func shutdown() async throws
 }

@@ -6,22 +6,26 @@ import Synchronization
 /// history (Up and Down, Ctrl-R), and Tab completion from a ``Completer``.
 ///
 /// At the prompt, Ctrl-C discards the typed text and the read returns
-/// ``LineInput/interrupted``: while libedit edits a line, the terminal's
-/// interrupt character reaches the editor as a key instead of raising
-/// `SIGINT`, whatever the process does with that signal. The terminal's
-/// own settings (and `SIGINT` on Ctrl-C) are back as soon as the read ends.
-/// Ctrl-D on an empty line returns ``LineInput/endOfInput``. After either,
-/// the cursor is at the start of a new line.
+/// ``LineInput/interrupted``: while a line is edited, the terminal has no
+/// interrupt character, so Ctrl-C reaches the editor as a key and raises no
+/// `SIGINT`, whatever the process does with that signal. Ctrl-\ does
+/// nothing; Ctrl-Z still suspends. Ctrl-D on an empty line returns
+/// ``LineInput/endOfInput``. After either, the cursor is at the start of a
+/// new line. The terminal's own settings (so `SIGINT` on Ctrl-C) are back as
+/// soon as a read ends, and also if the process calls `exit` during a read.
 ///
-/// libedit's signal handling is on: during a read it catches `SIGINT`,
-/// `SIGQUIT`, `SIGHUP`, `SIGTERM`, `SIGTSTP`, `SIGCONT` and `SIGWINCH` to
-/// restore the terminal (or follow its size) and then passes the signal on
-/// with the disposition the process had set.
+/// Each read runs on a new thread that blocks all signals, so signals are
+/// handled on the process's other threads and never interrupt it. libedit's
+/// signal handling is on during a read: for `SIGINT`, `SIGQUIT`, `SIGHUP`,
+/// `SIGTERM`, `SIGTSTP`, `SIGCONT` and `SIGWINCH` it restores the terminal
+/// (or follows its size) and passes the signal on to the handler the process
+/// had, unless the process takes that signal through a `DispatchSource` with
+/// the signal ignored, which libedit then does not see.
 ///
 /// The reader is `Sendable` because every use of the libedit editor, which
-/// is not thread-safe, happens inside one `Mutex`: reads (on a dedicated
-/// thread each), history changes and saving are serialised. `saveHistory()`
-/// and `addHistory(_:)` therefore wait for a read in progress to end.
+/// is not thread-safe, happens inside one `Mutex`: reads, history changes
+/// and saving are serialised. ``saveHistory()`` and ``addHistory(_:)``
+/// therefore wait for a read in progress to end.
 public final class LibEditLineReader: LineReader {
     /// The libedit editor (a `cle_editor *`); `nil` if libedit could not start.
     private let editor: Mutex<OpaquePointer?>
@@ -36,8 +40,7 @@ public final class LibEditLineReader: LineReader {
     /// Creates a reader on standard input and output and loads the history.
     ///
     /// - Parameters:
-    ///   - programName: The name libedit uses for this program (for
-    ///     `~/.editrc`-style settings; not shown).
+    ///   - programName: The program's name, given to libedit (not shown).
     ///   - historyFile: The history file, read now and written by
     ///     ``saveHistory()``. Its parent directory is created with mode
     ///     0700 if missing. `nil` keeps the history in memory only.

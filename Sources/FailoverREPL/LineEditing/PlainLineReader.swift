@@ -2,8 +2,8 @@ import Synchronization
 
 /// Reads lines from standard input without editing: for pipes and files.
 ///
-/// Lines end at `"\n"`; a `"\r"` before it is dropped, and so is a final
-/// line terminator missing at the end of the input. Invalid UTF-8 is
+/// Lines end at `"\n"`, and carriage returns before it are dropped (CRLF
+/// input); a last line without a newline still counts. Invalid UTF-8 is
 /// repaired. The prompt is never shown and there is no history.
 ///
 /// Reading goes through the C library's buffered `stdin`, so other code
@@ -25,7 +25,7 @@ public final class PlainLineReader: LineReader {
                 guard var line = Swift.readLine(strippingNewline: true) else {
                     return .endOfInput
                 }
-                while line.hasSuffix("\r") || line.hasSuffix("\n") {
+                while line.hasSuffix("\r") {
                     line.removeLast()
                 }
                 return .line(line)

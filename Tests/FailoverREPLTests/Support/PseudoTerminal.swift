@@ -111,8 +111,8 @@ final class PseudoTerminal {
     /// - Throws: ``Failure`` with the output so far if `text` did not appear
     ///   in time or the output ended without it.
     @discardableResult
-    func waitFor(_ text: String, timeout: Duration = .seconds(10)) throws -> String {
-        try wait(for: text, timeout: timeout) { $0.contains(text) ? $0 : nil }
+    func waitFor(_ text: String, timeout: Duration = .seconds(10)) async throws -> String {
+        try await wait(for: text, timeout: timeout) { $0.contains(text) ? $0 : nil }
     }
 
     /// Reads output until `text` appears after the end of the previous
@@ -127,9 +127,9 @@ final class PseudoTerminal {
     /// - Throws: ``Failure`` with the output so far if `text` did not appear
     ///   in time or the output ended without it.
     @discardableResult
-    func waitForNext(_ text: String, timeout: Duration = .seconds(10)) throws -> String {
+    func waitForNext(_ text: String, timeout: Duration = .seconds(10)) async throws -> String {
         let needle = Array(text.utf8)
-        return try wait(for: text, timeout: timeout) { current in
+        return try await wait(for: text, timeout: timeout) { current in
             let bytes = Array(current.utf8)
             var start = min(matchEnd, bytes.count)
             while start + needle.count <= bytes.count {
@@ -146,7 +146,7 @@ final class PseudoTerminal {
     }
 
     /// Reads output until `match` finds what it looks for in ``output``.
-    private func wait(for text: String, timeout: Duration, match: (String) -> String?) throws -> String {
+    private func wait(for text: String, timeout: Duration, match: (String) -> String?) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while true {
             let current = output
@@ -155,7 +155,8 @@ final class PseudoTerminal {
                 let reason = outputEnded ? "the output ended" : "timed out after \(timeout)"
                 throw Failure(description: "waiting for \(text.debugDescription): \(reason); output:\n\(current)")
             }
-            readAvailable(waitingUpTo: min(.milliseconds(50), deadline - ContinuousClock.now))
+            // Never block a thread of the cooperative pool: poll, then sleep.
+            if !readAvailable(waitingUpTo: .zero) { try await Task.sleep(for: .milliseconds(10)) }
         }
     }
 
@@ -166,18 +167,18 @@ final class PseudoTerminal {
     ///   ended the program.
     /// - Throws: ``Failure`` with the output so far if it did not exit in time.
     @discardableResult
-    func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
+    func waitForExit(timeout: Duration = .seconds(10)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let code = reap(blocking: false) {
-                while !outputEnded && readAvailable(waitingUpTo: .milliseconds(20)) {}
+                while !outputEnded && readAvailable(waitingUpTo: .zero) {}
                 return code
             }
             if ContinuousClock.now >= deadline {
                 throw Failure(description: "the program did not exit within \(timeout); output:\n\(output)")
             }
-            if !readAvailable(waitingUpTo: .milliseconds(20)) || outputEnded {
-                usleep(10_000)
+            if !readAvailable(waitingUpTo: .zero) || outputEnded {
+                try await Task.sleep(for: .milliseconds(10))
             }
         }
     }
