@@ -378,6 +378,12 @@ public enum Message: String, Sendable, CaseIterable {
     case replResponseHeaders = "repl.response.headers"
     /// HTTP %1$d %2$@ from node %3$d (%4$@) in %5$@ ms
     case replResponseStatus = "repl.response.status"
+    /// Stream ended after %d events
+    case replStreamEnded = "repl.stream.ended"
+    /// node %1$d  #%2$@  %3$@  %4$@
+    case replStreamEvent = "repl.stream.event"
+    /// » Continuing on node %1$d (%2$@) from event #%3$@
+    case replStreamMoved = "repl.stream.moved"
     /// Recent events:
     case replWatchEvents = "repl.watch.events"
     /// Every %@ s; press q, Enter or Ctrl-C to stop

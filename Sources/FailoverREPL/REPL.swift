@@ -141,6 +141,13 @@ struct Loop {
             } else {
                 outcome = await watcher.run(seconds: seconds ?? 1, count: count, live: false)
             }
+        case .stream(let path, let count):
+            let streamer = Streamer(session: session, console: console, style: style, json: options.json)
+            if let interrupts {
+                outcome = await interrupts.run { await streamer.run(path: path, count: count) }
+            } else {
+                outcome = await streamer.run(path: path, count: count)
+            }
         default:
             let runner = CommandRunner(session: session)
             if let interrupts {
@@ -157,6 +164,7 @@ struct Loop {
     mutating func show(_ outcome: CommandOutcome, command: String) {
         exitCode = max(exitCode, outcome.exitCode)
         if options.json {
+            if case .info(kind: "streamEnded", _) = outcome { return }
             console.out([JSONRenderer().render(outcome, command: command).serialized()])
             return
         }

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// The REPL under a real pseudo-terminal: libedit, completion, history, Ctrl-C, Ctrl-D.
+@Suite("failover under a terminal", .serialized)
+struct InteractiveTests {
+    /// A person's pause between keys: the line editor sets the terminal up after printing the prompt.
+    func pause() async throws { try await Task.sleep(for: .milliseconds(150)) }
+
+    @Test func completionHistoryInterruptAndExit() async throws {
+        let home = NSTemporaryDirectory() + "failover-pty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let history = home + "/state/history"
+        let terminal = try PseudoTerminal(
+            executable: FailoverBinary.path, arguments: ["--demo", "--history-file", history],
+            environment: ["TERM": "xterm", "HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "enable=no"])
+        defer { terminal.terminate() }
+        try await terminal.waitForNext("failover[0]> ")
+
+        // Tab completes a unique command...
+        terminal.send("nod\t")
+        try await terminal.waitFor("nodes ")
+        terminal.send("\r")
+        try await terminal.waitForNext("failover[0]> ")
+        // ...and lists the candidates of an ambiguous one.
+        terminal.send("hea\t")
+        try await terminal.waitFor("head")
+        try await terminal.waitFor("health")
+        try await pause()
+        terminal.send("\u{7F}\u{7F}\u{7F}")  // Backspace x3: clear the line.
+
+        // Up recalls the previous command.
+        try await pause()
+        terminal.send("\u{1B}[A")
+        try await pause()
+        terminal.send("\r")
+        // (the first table was printed before the previous match: this is a second one)
+        try await terminal.waitForNext("Current node: 0")
+        try await terminal.waitForNext("failover[0]> ")
+        #expect(terminal.output.components(separatedBy: "Current node: 0").count - 1 == 2)
+
+        // Ctrl-C cancels a hanging request and the REPL goes on.
+        terminal.send("demo hang 0\r")
+        try await terminal.waitForNext("failover[0]> ")
+        terminal.send("get /api/stats\r")
+        try await Task.sleep(for: .milliseconds(500))
+        terminal.send("\u{03}")
+        try await terminal.waitFor("Cancelled")
+        try await terminal.waitForNext("failover[0]> ")
+        terminal.send("demo heal 0\r")
+        try await terminal.waitForNext("failover[0]> ")
+
+        // Ctrl-D quits; the history is saved, readable by its owner only.
+        try await pause()
+        terminal.send("\u{04}")
+        #expect(try await terminal.waitForExit() == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: history)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(saved.contains("nodes"))
+        #expect(saved.contains("demo\\040hang\\0400") || saved.contains("demo hang 0"))
+    }
+
+    @Test func secretsStayOutOfTheHistory() async throws {
+        let home = NSTemporaryDirectory() + "failover-pty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let history = home + "/history"
+        let terminal = try PseudoTerminal(
+            executable: FailoverBinary.path, arguments: ["--demo", "--history-file", history],
+            environment: ["TERM": "xterm", "HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "enable=no"])
+        defer { terminal.terminate() }
+        try await terminal.waitForNext("failover[0]> ")
+        terminal.send("get /api/echo -H 'Authorization: Bearer hunter2' -H 'X-Api-Token: t0k3n'\r")
+        try await terminal.waitForNext("failover[0]> ")
+        try await pause()
+        terminal.send("\u{04}")
+        _ = try await terminal.waitForExit()
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(!saved.contains("hunter2"))
+        #expect(!saved.contains("t0k3n"))
+        #expect(saved.contains("redacted"))
+    }
+
+    @Test func frenchPromptLanguageAtRunTime() async throws {
+        let home = NSTemporaryDirectory() + "failover-pty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let terminal = try PseudoTerminal(
+            executable: FailoverBinary.path, arguments: ["--demo", "--lang", "fr", "--history-file", home + "/h"],
+            environment: ["TERM": "xterm", "HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "enable=no"])
+        defer { terminal.terminate() }
+        try await terminal.waitFor("Grappe de démonstration")
+        try await terminal.waitForNext("failover[0]> ")
+        terminal.send("commande\r")
+        try await terminal.waitFor("Commande inconnue")
+        try await terminal.waitForNext("failover[0]> ")
+        try await pause()
+        terminal.send("\u{04}")
+        try await terminal.waitFor("Au revoir")
+    }
+}
