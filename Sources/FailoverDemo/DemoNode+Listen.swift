@@ -12,6 +12,22 @@ extension DemoNode {
     ///   - port: The port, or 0 for any free port.
     ///   - state: The state the handlers share with the node.
     /// - Returns: The listening channel.
+    /// Binds `port`, or, for 0, the first free port the allocator offers.
+    static func listenOnFreePort(host: String, port: Int, state: DemoNodeState) async throws -> any Channel {
+        guard port == 0 else { return try await listen(host: host, port: port, state: state) }
+        var lastError: (any Error)?
+        for _ in 0..<64 {
+            do {
+                return try await listen(host: host, port: DemoPortAllocator.take(), state: state)
+            } catch {
+                lastError = error
+            }
+        }
+        // Every port tried was taken: let the kernel choose.
+        _ = lastError
+        return try await listen(host: host, port: 0, state: state)
+    }
+
     static func listen(host: String, port: Int, state: DemoNodeState) async throws -> any Channel {
         let router = DemoRouter(node: state.name, ledger: state.ledger)
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 * 1024, high: 1024 * 1024)

@@ -69,7 +69,8 @@ public actor DemoNode {
     /// - Parameters:
     ///   - name: The node's name.
     ///   - host: The address to bind; keep the default loopback address in tests.
-    ///   - port: The port, or 0 for any free port (read the real one from ``port``).
+    ///   - port: The port, or 0 for a free port below the ephemeral range (read the real one from
+    ///     ``port``; see ``DemoPortAllocator``).
     ///   - ledger: The ledger for `POST /api/items`; pass one ledger to several
     ///     nodes to make them one cluster.
     /// - Returns: The running node.
@@ -82,7 +83,7 @@ public actor DemoNode {
     ) async throws -> DemoNode {
         let state = DemoNodeState(name: name, ledger: ledger)
         state.startAccepting()
-        let listener = try await Self.listen(host: host, port: port, state: state)
+        let listener = try await Self.listenOnFreePort(host: host, port: port, state: state)
         guard let bound = listener.localAddress?.port else {
             _ = state.stopAccepting()
             try? await listener.close()
@@ -149,6 +150,10 @@ public actor DemoNode {
         }
         for channel in connections {
             try? await channel.close()
+        }
+        guard listener != nil else { return }
+        for _ in 0..<100 where !DemoPortProbe.refuses(host: self.host, port: self.port) {
+            try? await Task.sleep(for: .milliseconds(2))
         }
     }
 

@@ -47,9 +47,11 @@ struct EventStreamTests {
 
     @Test func heartbeatsKeepAQuietStreamAlive() async throws {
         try await withClient { cluster, client in
-            let quick = EventStreamOptions(idleTimeout: .milliseconds(400), defaultRetry: .milliseconds(20))
+            // Events 1.5 s apart, heartbeats every 100 ms, an idle timeout of 1 s: only the heartbeats
+            // keep the stream on node 0.
+            let quick = EventStreamOptions(idleTimeout: .seconds(1), defaultRetry: .milliseconds(20))
             var received: [ServerSentEvent] = []
-            for try await event in client.eventStream(path: "/api/events?count=2&interval=900&heartbeat=100&retry=20", options: quick) {
+            for try await event in client.eventStream(path: "/api/events?count=2&interval=1500&heartbeat=100&retry=20", options: quick) {
                 received.append(event)
             }
             #expect(received.map(\.node) == [0, 0])

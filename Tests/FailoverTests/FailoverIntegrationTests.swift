@@ -17,7 +17,7 @@ struct FailoverIntegrationTests {
             #expect(first.status == .ok)
             #expect(first.node.index == 1)
             #expect(first.attempts.map(\.node) == [0, 1])
-            #expect(first.attempts.first?.outcome == .failure(TransportFailure(.connectionRefused)))
+            #expect(first.attempts.first?.outcome == .failure(TransportFailure(.connectionRefused)), "\(first.attempts.map(\.outcome.detail))")
             let status = client.status()
             #expect(status.current == 1)
             #expect(status.nodes[0].state == .down)

@@ -31,7 +31,7 @@ struct HealthChecker: Sendable {
                 url: node.url.url(for: path), method: .GET, headers: headers, body: nil,
                 maxResponseBodySize: Self.maxBodySize, truncatesBody: true)
             do {
-                let response = try await transport.send(request, deadline: clock.now + settings.timeout)
+                let response = try await sendFresh(request, deadline: clock.now + settings.timeout)
                 switch response.status {
                 case 200..<300:
                     if let reported = Self.reportedStatus(in: response), !Self.healthyStatuses.contains(reported.lowercased()) {
@@ -50,6 +50,16 @@ struct HealthChecker: Sendable {
             }
         }
         return result(healthy: false, path: nil, status: nil, problem: .noHealthPath(settings.paths))
+    }
+
+    /// Sends a check; a pooled keep-alive connection the node had closed is retried once on a fresh
+    /// connection, as requests are, so that it says nothing about the node.
+    private func sendFresh(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
+        do {
+            return try await transport.send(request, deadline: deadline)
+        } catch let failure as TransportFailure where failure.kind == .connectionClosed {
+            return try await transport.send(request, deadline: deadline)
+        }
     }
 
     /// Checks several nodes concurrently; results in the order of `nodes`.

@@ -46,6 +46,7 @@ enum FailoverBinary {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
+        Descriptors.markCloseOnExec()
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()

@@ -265,6 +265,7 @@ extension PseudoTerminal {
             cEnvironment.forEach { free($0) }
         }
         var pid: pid_t = 0
+        Descriptors.markCloseOnExec()
         let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
         guard result == 0 else { throw Failure(description: "posix_spawn \(argv[0]) failed: errno \(result)") }
         return pid
