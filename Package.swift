@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Failover", targets: ["Failover"]),
         .library(name: "FailoverDemo", targets: ["FailoverDemo"]),
+        .library(name: "FailoverOpenAPI", targets: ["FailoverOpenAPI"]),
         .library(name: "FailoverREPL", targets: ["FailoverREPL"]),
         .executable(name: "failover", targets: ["failover"]),
     ],
@@ -62,6 +63,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "FailoverOpenAPI",
+            dependencies: [
+                "Failover",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CLibEdit",
             linkerSettings: [.linkedLibrary("edit")]
         ),
@@ -79,6 +90,16 @@ let package = Package(
             dependencies: [
                 "FailoverREPL", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FailoverOpenAPITests",
+            dependencies: [
+                "FailoverOpenAPI", "Failover", "FailoverDemo",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),

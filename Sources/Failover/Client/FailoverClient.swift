@@ -87,6 +87,15 @@ public final class FailoverClient: Sendable {
         return try await pipeline.execute(request)
     }
 
+    /// Runs the failover algorithm with a custom way of sending one attempt (the OpenAPI
+    /// middleware calls the next middleware with each node's base URL).
+    package func run<Payload: Sendable>(
+        _ request: FailoverRequest, attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>
+    ) async throws -> Delivered<Payload> {
+        guard !isShutDown.withLock({ $0 }) else { throw FailoverError(.shutdown, nodeCount: cluster.nodeCount, request: request) }
+        return try await pipeline.run(request, attempt: attempt)
+    }
+
     /// Sends a GET request.
     ///
     /// - Parameters:

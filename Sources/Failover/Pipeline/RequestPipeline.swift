@@ -1,7 +1,29 @@
 import Localization
 import Logging
 import NIOCore
-import NIOHTTP1
+package import NIOHTTP1
+
+/// What one attempt produced when the node answered: status, headers, and whatever the caller
+/// needs to hand back (a buffered body, or an OpenAPI response and its streaming body).
+package struct AttemptAnswer<Payload: Sendable>: Sendable {
+    package var status: Int
+    package var headers: HTTPHeaders
+    package var payload: Payload
+
+    package init(status: Int, headers: HTTPHeaders, payload: Payload) {
+        self.status = status
+        self.headers = headers
+        self.payload = payload
+    }
+}
+
+/// The answer the pipeline delivered, with the node and every attempt.
+package struct Delivered<Payload: Sendable>: Sendable {
+    package var answer: AttemptAnswer<Payload>
+    package var node: Node
+    package var attempts: [Attempt]
+    package var duration: Duration
+}
 
 /// Runs one request through the algorithm of DESIGN §4: the current node first, retries on the same
 /// node with backoff, failover to the next node, all within one overall deadline.
@@ -21,6 +43,21 @@ struct RequestPipeline: Sendable {
     }
 
     func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
+        let maxBodySize = settings.configuration.maxResponseBodySize
+        let delivered = try await run(request) { node, deadline in
+            let answer = try await transport.send(transportRequest(request, node: node, maxBodySize: maxBodySize), deadline: deadline)
+            return AttemptAnswer(status: answer.status, headers: answer.headers, payload: answer.body)
+        }
+        return FailoverResponse(
+            status: HTTPResponseStatus(statusCode: delivered.answer.status), headers: delivered.answer.headers,
+            body: delivered.answer.payload, node: delivered.node, url: delivered.node.url.url(for: request.path),
+            attempts: delivered.attempts, duration: delivered.duration)
+    }
+
+    /// Runs the failover algorithm with `attempt` sending the request to one node before a deadline.
+    func run<Payload: Sendable>(
+        _ request: FailoverRequest, attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>
+    ) async throws -> Delivered<Payload> {
         try validate(request)
         let configuration = settings.configuration
         let clock = ContinuousClock()
@@ -34,7 +71,7 @@ struct RequestPipeline: Sendable {
         var attempts: [Attempt] = []
         var switches = 0
         var budgetExhausted = false
-        var lastRetryableResponse: (TransportResponse, Node)?
+        var lastRetryableResponse: (AttemptAnswer<Payload>, Node)?
 
         func timeoutError() -> FailoverError {
             FailoverError(.timeout, attempts: attempts, nodeCount: nodeCount, request: request,
@@ -63,10 +100,9 @@ struct RequestPipeline: Sendable {
                 logger[metadataKey: "failover.attempt"] = "\(attempts.count + 1)"
 
                 let outcome: AttemptOutcome
-                var response: TransportResponse?
+                var response: AttemptAnswer<Payload>?
                 do {
-                    let answer = try await transport.send(
-                        transportRequest(request, node: node, maxBodySize: configuration.maxResponseBodySize), deadline: attemptDeadline)
+                    let answer = try await withAttemptDeadline(attemptDeadline) { try await attempt(node, attemptDeadline) }
                     response = answer
                     outcome = .response(status: answer.status)
                 } catch let failure as TransportFailure {
@@ -93,9 +129,7 @@ struct RequestPipeline: Sendable {
                     }
                     cluster.recordSuccess(node: node, latency: elapsed)
                     cluster.promote(node: node, ifCurrentIs: startCurrent)
-                    return FailoverResponse(
-                        status: HTTPResponseStatus(statusCode: response.status), headers: response.headers, body: response.body,
-                        node: node, url: node.url.url(for: request.path), attempts: attempts, duration: start.duration(to: clock.now))
+                    return Delivered(answer: response, node: node, attempts: attempts, duration: start.duration(to: clock.now))
                 case .fail:
                     cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
                     throw FailoverError(.requestFailed, attempts: attempts, nodeCount: nodeCount, request: request)
@@ -123,9 +157,7 @@ struct RequestPipeline: Sendable {
                 guard request.mayResend(after: outcome) else {
                     if let response {
                         // The node answered; the answer is the caller's to judge, not ours to repeat.
-                        return FailoverResponse(
-                            status: HTTPResponseStatus(statusCode: response.status), headers: response.headers, body: response.body,
-                            node: node, url: node.url.url(for: request.path), attempts: attempts, duration: start.duration(to: clock.now))
+                        return Delivered(answer: response, node: node, attempts: attempts, duration: start.duration(to: clock.now))
                     }
                     let error = FailoverError(.notResent, attempts: attempts, nodeCount: nodeCount, request: request)
                     logger.notice("\(error.message(in: .current))", metadata: ["failover.outcome": "\(outcome.identifier)"])
@@ -146,9 +178,7 @@ struct RequestPipeline: Sendable {
 
         if let (response, node) = lastRetryableResponse {
             // Every node asked us to come back later (429/408) and we could not wait: say so as they did.
-            return FailoverResponse(
-                status: HTTPResponseStatus(statusCode: response.status), headers: response.headers, body: response.body,
-                node: node, url: node.url.url(for: request.path), attempts: attempts, duration: start.duration(to: clock.now))
+            return Delivered(answer: response, node: node, attempts: attempts, duration: start.duration(to: clock.now))
         }
         if clock.now >= deadline { throw timeoutError() }
         throw FailoverError(.allNodesUnavailable, attempts: attempts, nodeCount: nodeCount, request: request, budgetExhausted: budgetExhausted)
@@ -187,6 +217,34 @@ struct RequestPipeline: Sendable {
         let invalid = path.contains("://") || path.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
         guard !invalid else {
             throw FailoverError(.invalidRequest, nodeCount: cluster.nodeCount, request: request, subject: path)
+        }
+    }
+}
+
+/// Runs `body`, failing with ``TransportFailure/Kind-swift.enum/timeout`` when `deadline` passes
+/// first (the body is cancelled): the per-attempt bound, head and body, whatever the transport does.
+func withAttemptDeadline<Result: Sendable>(
+    _ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async throws -> Result
+) async throws -> Result {
+    try await withThrowingTaskGroup(of: Result?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(until: deadline, clock: .continuous)
+            return nil
+        }
+        defer { group.cancelAll() }
+        do {
+            guard let result = try await group.next() ?? nil else { throw TransportFailure(.timeout) }
+            return result
+        } catch let error where Task.isCancelled {
+            _ = error
+            throw CancellationError()
+        } catch let failure as TransportFailure {
+            throw failure
+        } catch is CancellationError {
+            throw TransportFailure(.timeout)
+        } catch {
+            throw TransportFailure(classifying: error)
         }
     }
 }

@@ -29,27 +29,7 @@ public final class HTTPClientTransport: Transport {
 
     /// Sends one request, racing it against the deadline so that a stalled body is cut too.
     public func send(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
-        try await withThrowingTaskGroup(of: TransportResponse?.self) { group in
-            group.addTask { try await self.perform(request, deadline: deadline) }
-            group.addTask {
-                try await Task.sleep(until: deadline, clock: .continuous)
-                return nil
-            }
-            defer { group.cancelAll() }
-            do {
-                guard let response = try await group.next() ?? nil else {
-                    throw TransportFailure(.timeout)
-                }
-                return response
-            } catch let error where Task.isCancelled {
-                _ = error
-                throw CancellationError()
-            } catch let failure as TransportFailure {
-                throw failure
-            } catch {
-                throw TransportFailure(classifying: error)
-            }
-        }
+        try await withAttemptDeadline(deadline) { try await self.perform(request, deadline: deadline) }
     }
 
     private func perform(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
@@ -118,8 +98,11 @@ public final class HTTPClientTransport: Transport {
 }
 
 extension TransportFailure {
-    /// Maps an error of AsyncHTTPClient or SwiftNIO to a failure kind.
-    init(classifying error: any Error) {
+    /// Maps an error of AsyncHTTPClient or SwiftNIO to a failure kind (for transports and
+    /// middlewares built on AsyncHTTPClient).
+    ///
+    /// - Parameter error: The error.
+    public init(classifying error: any Error) {
         let detail = String(describing: error)
         if let failure = error as? TransportFailure {
             self = failure
