@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FailoverOpenAPI", targets: ["FailoverOpenAPI"]),
         .library(name: "FailoverREPL", targets: ["FailoverREPL"]),
         .executable(name: "failover", targets: ["failover"]),
+        .executable(name: "failover-bench", targets: ["failover-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -90,6 +91,16 @@ let package = Package(
             dependencies: [
                 "FailoverREPL", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "failover-bench",
+            dependencies: [
+                "Failover", "FailoverDemo", "Localization",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

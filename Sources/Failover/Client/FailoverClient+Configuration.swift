@@ -95,6 +95,28 @@ extension FailoverClient {
             }
         }
 
+        /// Hedged requests: after a delay with no answer from the first node, an idempotent request
+        /// is also sent to the next one; the first good answer wins and the other is cancelled.
+        ///
+        /// Off by default (each hedge is an extra request, paid from the retry budget); it shortens
+        /// the time to an answer when a node hangs, at the price of more load on slow days.
+        public struct Hedging: Sendable, Hashable {
+            /// The delay before the second request (50 ms by default).
+            public var delay: Duration?
+            /// Use the first node's recent p95 latency (at least 10 ms) as the delay once known.
+            public var adaptive: Bool
+
+            /// Creates hedging settings.
+            ///
+            /// - Parameters:
+            ///   - delay: The delay before the second request.
+            ///   - adaptive: Whether to derive the delay from the node's p95 latency.
+            public init(delay: Duration? = .milliseconds(50), adaptive: Bool = false) {
+                self.delay = delay
+                self.adaptive = adaptive
+            }
+        }
+
         /// Whether the client returns to a preferred node on its own (`FAILBACK`).
         public enum Failback: String, Sendable, Hashable, CaseIterable {
             /// Return to a higher-priority node once it is healthy again (`auto`).
@@ -113,6 +135,8 @@ extension FailoverClient {
         public var healthCheck: HealthCheck
         /// Failback policy (`FAILBACK`, `auto`).
         public var failback: Failback
+        /// Hedged requests; `nil` (the default) turns hedging off.
+        public var hedging: Hedging?
         /// How long a remembered selection is trusted at start (`SELECTION_TTL`, 5 min).
         public var selectionTTL: Duration
         /// Where the selection is remembered (`STATE_FILE`); `nil` for the XDG state directory.
@@ -158,6 +182,7 @@ extension FailoverClient {
             self.retry = retry
             self.healthCheck = healthCheck
             self.failback = failback
+            self.hedging = nil
             self.selectionTTL = selectionTTL
             self.stateFile = stateFile
             self.language = language

@@ -184,6 +184,13 @@ final class ClusterState: Sendable {
         }
     }
 
+    /// The recent p95 latency of a node, if it has answered.
+    func p95(of node: Node) -> Duration? {
+        storage.withLock { storage in
+            storage.position(of: node.url).flatMap { storage.records[$0].metrics.snapshot(isDisabled: false).p95 }
+        }
+    }
+
     /// A snapshot of every node.
     func status() -> FailoverStatus {
         storage.withLock { storage in

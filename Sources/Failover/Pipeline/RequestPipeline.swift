@@ -73,6 +73,30 @@ struct RequestPipeline: Sendable {
         var budgetExhausted = false
         var lastRetryableResponse: (AttemptAnswer<Payload>, Node)?
 
+        var prefetched: [NodeURL: RawAttempt<Payload>] = [:]
+        if let hedging = configuration.hedging, request.isIdempotent, candidates.count > 1, !candidates[1].isLastResort {
+            let first = candidates[0].node, second = candidates[1].node
+            let attemptDeadline = min(start + configuration.timeouts.request, deadline)
+            switch try await hedge(
+                attempt, first: first, second: second, delay: hedgeDelay(hedging, node: first), until: attemptDeadline, request: request
+            ) {
+            case .won(let node, let winner, let others):
+                for (loser, result) in others {
+                    let failed = Attempt(node: loser.index, url: loser.url, retry: 0, outcome: result.outcome, duration: result.elapsed)
+                    attempts.append(failed)
+                    cluster.recordFailure(node: loser, outcome: result.outcome, latency: result.elapsed)
+                    cluster.broadcaster.yield([.attemptFailed(failed)])
+                }
+                attempts.append(Attempt(node: node.index, url: node.url, retry: 0, outcome: winner.outcome, duration: winner.elapsed))
+                cluster.recordSuccess(node: node, latency: winner.elapsed)
+                cluster.promote(node: node, ifCurrentIs: startCurrent)
+                guard let answer = winner.answer else { throw CancellationError() }
+                return Delivered(answer: answer, node: node, attempts: attempts, duration: start.duration(to: clock.now))
+            case .results(let results):
+                prefetched = results
+            }
+        }
+
         func timeoutError() -> FailoverError {
             FailoverError(.timeout, attempts: attempts, nodeCount: nodeCount, request: request,
                           deadlineMilliseconds: configuration.timeouts.total.wholeMilliseconds)
@@ -99,19 +123,15 @@ struct RequestPipeline: Sendable {
                 logger[metadataKey: "failover.node"] = "\(node.index)"
                 logger[metadataKey: "failover.attempt"] = "\(attempts.count + 1)"
 
-                let outcome: AttemptOutcome
-                var response: AttemptAnswer<Payload>?
-                do {
-                    let answer = try await withAttemptDeadline(attemptDeadline) { try await attempt(node, attemptDeadline) }
-                    response = answer
-                    outcome = .response(status: answer.status)
-                } catch let failure as TransportFailure {
-                    outcome = .failure(failure)
-                } catch {
-                    if Task.isCancelled || error is CancellationError { throw CancellationError() }
-                    outcome = .failure(TransportFailure(.other, detail: String(describing: error)))
+                let raw: RawAttempt<Payload>
+                if retry == 0, !staleRetryUsed, let early = prefetched.removeValue(forKey: node.url) {
+                    raw = early  // already sent by the hedging phase
+                } else {
+                    raw = try await perform(attempt, on: node, until: attemptDeadline)
                 }
-                let elapsed = attemptStart.duration(to: clock.now)
+                let outcome = raw.outcome
+                let response = raw.answer
+                let elapsed = raw.elapsed
                 let attempt = Attempt(node: node.index, url: node.url, retry: retry, outcome: outcome, duration: elapsed)
                 attempts.append(attempt)
 
@@ -182,6 +202,24 @@ struct RequestPipeline: Sendable {
         }
         if clock.now >= deadline { throw timeoutError() }
         throw FailoverError(.allNodesUnavailable, attempts: attempts, nodeCount: nodeCount, request: request, budgetExhausted: budgetExhausted)
+    }
+
+    /// Sends one attempt within its deadline; every failure becomes an outcome (only cancellation throws).
+    func perform<Payload: Sendable>(
+        _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
+        on node: Node, until deadline: ContinuousClock.Instant
+    ) async throws -> RawAttempt<Payload> {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let answer = try await withAttemptDeadline(deadline) { try await attempt(node, deadline) }
+            return RawAttempt(outcome: .response(status: answer.status), answer: answer, elapsed: start.duration(to: clock.now))
+        } catch let failure as TransportFailure {
+            return RawAttempt(outcome: .failure(failure), answer: nil, elapsed: start.duration(to: clock.now))
+        } catch {
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            return RawAttempt(outcome: .failure(TransportFailure(.other, detail: String(describing: error))), answer: nil, elapsed: start.duration(to: clock.now))
+        }
     }
 
     /// A failure or a 5xx counts against the node's health; a 408 or 429 does not.

@@ -1,0 +1,5 @@
+/// The benchmark harness (being written): see BENCHMARKS.md.
+@main
+enum FailoverBench {
+    static func main() async {}
+}
