@@ -24,6 +24,8 @@ public enum Message: String, Sendable, CaseIterable {
     case configConflict = "config.conflict"
     /// "%1$@" is the same node as %2$@ (%3$@)
     case configDuplicateNode = "config.duplicateNode"
+    /// is empty; remove the line or give a value
+    case configEmptyValue = "config.emptyValue"
     /// %1$@ (%2$@): %3$@
     case configErrorPrefix = "config.errorPrefix"
     /// Configuration file %@ does not exist

@@ -86,7 +86,8 @@ struct ConfigurationTests {
         #expect(configuration.selectionTTL == .seconds(120))
         #expect(configuration.stateFile == "/tmp/failover-state.json")
         #expect(configuration.language == .french)
-        #expect(configuration.sources["BACKUP_URL_2"] == .file(path: directory.path + "/.env", line: 3))
+        #expect(configuration.sources["BACKUP_URL_3"] == .file(path: directory.path + "/.env", line: 3))
+        #expect(configuration.sources["BACKUP_URL_2"] == nil)
         #expect(configuration.sources["HEALTH_FALL"] == .file(path: directory.path + "/.env", line: 15))
     }
 
@@ -225,6 +226,14 @@ struct ConfigurationTests {
         #expect(english.hasPrefix("\(invalid.key) (") && english.contains(".env line \(invalid.line)"), "\(english)")
         #expect(english.contains(invalid.english), "\(english)")
         #expect(french.contains(".env, ligne \(invalid.line)") && french.contains(invalid.french), "\(french)")
+    }
+
+    @Test func languageTagsAndEmptyValues() throws {
+        let configuration = try Configuration.load(environment: ["API_BASE_URL": "http://a:1", "FAILOVER_LANG": "fr_FR.UTF-8"], directory: "/nonexistent")
+        #expect(configuration.language == .french)
+        let error = try loadError([".env": "API_BASE_URL=http://a:1\nSTATE_FILE=\n"])
+        #expect(error.kind == .emptyValue)
+        #expect(error.message(in: .english) == "STATE_FILE (\(error.file ?? "") line 2): is empty; remove the line or give a value")
     }
 
     @Test func invalidValueInTheEnvironmentSaysSo() throws {

@@ -75,6 +75,15 @@ struct ScriptedTransportTests {
         try await client.shutdown()
     }
 
+    @Test func a429EverywhereIsDeliveredEvenWithoutRetries() async throws {
+        let transport = ScriptedTransport(["a:1": [.respond(429)], "b:2": [.respond(429)]])
+        let client = try client(transport, maxRetries: 0)
+        let response = try await client.get("/x")
+        #expect(response.status.code == 429)
+        #expect(client.status().nodes.allSatisfy { $0.consecutiveFailures == 0 })
+        try await client.shutdown()
+    }
+
     @Test func retriesAfterAStaleConnectionStillCount() async throws {
         let transport = ScriptedTransport(["a:1": [.fail(.connectionClosed), .respond(503), .respond(503), .respond(503)]])
         let client = try client(transport, maxRetries: 1)

@@ -5,6 +5,7 @@ extension FailoverClient {
     ///
     /// - Throws: The file system's error when the state file exists but cannot be removed.
     public func clearRememberedSelection() throws {
+        selectionCleared.withLock { $0 = true }
         try selectionStore?.clear()
     }
 
@@ -18,6 +19,10 @@ extension FailoverClient {
             guard let selection = try store.load(nodes: configuration.nodes.map(\.description), ttl: configuration.selectionTTL)
             else { return false }
             cluster.restore(selection, file: store.path)
+            let current = cluster.status().nodes.first(where: \.isCurrent)
+            if let current {
+                logger.info("\(FailoverEvent.selectionRestored(node: current.index, url: current.url, file: store.path))")
+            }
             return true
         } catch {
             if error != .expired {
@@ -28,8 +33,11 @@ extension FailoverClient {
     }
 
     /// Saves the selection; a failure is logged, never thrown (remembering is a convenience).
-    func saveSelection() {
+    func saveSelection(onShutdown: Bool = false) {
         guard let store = selectionStore else { return }
+        // A selection cleared by hand is not written back at shutdown, only after a new change.
+        if onShutdown, selectionCleared.withLock({ $0 }) { return }
+        selectionCleared.withLock { $0 = false }
         do {
             try store.save(cluster.rememberedSelection())
         } catch {

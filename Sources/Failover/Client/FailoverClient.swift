@@ -2,7 +2,7 @@ public import CoreMetrics
 public import Logging
 public import NIOCore
 public import NIOHTTP1
-import Localization
+@_exported public import Localization
 import Synchronization
 
 /// An HTTP client for an API served by several interchangeable nodes: it sends each request to the
@@ -32,6 +32,7 @@ public final class FailoverClient: Sendable {
     private let background = Mutex<[Task<Void, Never>]>([])
     private let signalWatcher = Mutex<SignalWatcher?>(nil)
     private let isShutDown = Mutex(false)
+    let selectionCleared = Mutex(false)
 
     /// The configuration in force (it changes when the `.env` files are reloaded).
     public var configuration: Configuration { settings.configuration }
@@ -161,7 +162,7 @@ public final class FailoverClient: Sendable {
         let tasks = background.withLock { $0 }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
-        saveSelection()
+        saveSelection(onShutdown: true)
         cluster.broadcaster.finish()
         try await transport.shutdown()
     }

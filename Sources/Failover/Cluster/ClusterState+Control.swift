@@ -99,6 +99,7 @@ extension ClusterState {
     func replaceNodes(with urls: [NodeURL], rise: Int, fall: Int) {
         mutate { storage, events in
             let old = storage.records
+            let previous = storage.current
             let currentURL = old.indices.contains(storage.current) ? old[storage.current].node.url : nil
             var records: [Record] = []
             for (index, url) in urls.enumerated() {
@@ -122,7 +123,7 @@ extension ClusterState {
                 let next = storage.enabledByPriority.first { $0.machine.state.isEligible } ?? storage.enabledByPriority.first
                 storage.current = next?.node.index ?? 0
                 storage.pinned = false
-                if let next { events.append(.switchedNode(from: 0, to: next.node.index, url: next.node.url, reason: .removed)) }
+                if let next { events.append(.switchedNode(from: previous, to: next.node.index, url: next.node.url, reason: .removed)) }
             }
         }
     }

@@ -71,8 +71,9 @@ extension FailoverClient.Configuration {
 
         var configuration = Self(nodes: nodes.map(\.url))
         configuration.sources["API_BASE_URL"] = primary.source
-        for (position, node) in nodes.enumerated().dropFirst() {
-            configuration.sources["BACKUP_URL_\(position)"] = node.found.source
+        for node in nodes.dropFirst() {
+            let plain = node.found.name.hasPrefix("VITE_") ? String(node.found.name.dropFirst(5)) : node.found.name
+            configuration.sources[plain] = node.found.source
         }
         let defaults = Self(nodes: [])
         configuration.timeouts.request = try reader.duration("REQUEST_TIMEOUT", default: defaults.timeouts.request, allowZero: false)
@@ -89,9 +90,14 @@ extension FailoverClient.Configuration {
         configuration.healthCheck.fall = try reader.integer("HEALTH_FALL", default: defaults.healthCheck.fall, minimum: 1)
         configuration.failback = try reader.choice("FAILBACK", default: Failback.automatic)
         configuration.selectionTTL = try reader.duration("SELECTION_TTL", default: defaults.selectionTTL, allowZero: true)
-        configuration.stateFile = try reader.value("STATE_FILE")?.value
+        if let found = try reader.value("STATE_FILE") {
+            guard !found.value.trimmingWhitespace().isEmpty else {
+                throw ConfigurationError(.emptyValue, key: found.name, source: found.source)
+            }
+            configuration.stateFile = found.value
+        }
         if let found = try reader.value("FAILOVER_LANG") {
-            guard let language = Language(rawValue: found.value.lowercased()) else {
+            guard let language = Language(tag: found.value) else {
                 throw ConfigurationError(.invalidChoice(found.value, allowed: Language.allCases.map(\.rawValue)), key: found.name, source: found.source)
             }
             configuration.language = language

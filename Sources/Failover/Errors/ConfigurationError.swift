@@ -34,6 +34,8 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         case unreadableFile(reason: String)
         /// A file named explicitly (`--env-file`) that does not exist.
         case fileNotFound
+        /// An empty value where one is needed.
+        case emptyValue
     }
 
     /// A `.env` syntax problem.
@@ -104,6 +106,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
             return localized(.configSyntax, place, column, detail, language: language)
         case .unreadableFile(let reason): return localized(.configUnreadableFile, file ?? "", reason, language: language)
         case .fileNotFound: return localized(.configFileNotFound, file ?? "", language: language)
+        case .emptyValue: return say(.configEmptyValue)
         }
     }
 

@@ -18,6 +18,7 @@ struct HealthChecker: Sendable {
     func check(_ node: Node, settings: FailoverClient.Configuration.HealthCheck) async -> HealthCheckResult {
         let clock = ContinuousClock()
         let start = clock.now
+        let deadline = start + settings.timeout
         func result(healthy: Bool, path: String?, status: Int?, problem: HealthCheckResult.Problem?) -> HealthCheckResult {
             HealthCheckResult(
                 node: node.index, url: node.url, healthy: healthy, latency: start.duration(to: clock.now),
@@ -31,7 +32,7 @@ struct HealthChecker: Sendable {
                 url: node.url.url(for: path), method: .GET, headers: headers, body: nil,
                 maxResponseBodySize: Self.maxBodySize, truncatesBody: true)
             do {
-                let response = try await sendFresh(request, deadline: clock.now + settings.timeout)
+                let response = try await sendFresh(request, deadline: deadline)
                 switch response.status {
                 case 200..<300:
                     if let reported = Self.reportedStatus(in: response), !Self.healthyStatuses.contains(reported.lowercased()) {

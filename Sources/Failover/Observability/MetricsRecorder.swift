@@ -1,4 +1,4 @@
-public import CoreMetrics
+import CoreMetrics
 
 /// Reports the client's activity through swift-metrics, with a fixed set of dimensions.
 ///
@@ -12,13 +12,13 @@ public import CoreMetrics
 /// | `failover_switches_total` | counter | `reason` (`failover`, `manual`, `recovery`, `failback`, `disabled`, `removed`, `refresh`) |
 ///
 /// `node` is the node's index, so the label set stays bounded by the number of nodes.
-public struct MetricsRecorder: Sendable {
+struct MetricsRecorder: Sendable {
     private let factory: any MetricsFactory
 
     /// Creates a recorder.
     ///
     /// - Parameter factory: Where metrics go; the process-wide `MetricsSystem.factory` by default.
-    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+    init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
     }
 

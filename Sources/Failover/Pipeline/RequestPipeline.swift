@@ -166,6 +166,11 @@ struct RequestPipeline: Sendable {
                         // fresh connection once, at once, before judging it.
                         staleRetryUsed = true
                         next = .retrySameNode(after: .zero, countsAsRetry: false)
+                    } else if let response, response.status == 408 || response.status == 429 {
+                        // "Come back later" says nothing against the node: keep the answer in case
+                        // every node says the same, and try the next one.
+                        lastRetryableResponse = (response, node)
+                        next = .nextNode
                     } else {
                         cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
                         next = .nextNode

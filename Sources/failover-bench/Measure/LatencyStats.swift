@@ -1,0 +1,54 @@
+/// Latencies of one measurement, kept as a sorted array of nanoseconds (no histogram library: a
+/// run holds at most a few million samples, and exact percentiles are worth the memory).
+struct LatencyStats: Sendable {
+    /// The samples, in nanoseconds, ascending.
+    let sorted: [Int64]
+
+    /// Sorts `nanoseconds`.
+    init(_ nanoseconds: [Int64]) {
+        sorted = nanoseconds.sorted()
+    }
+
+    /// How many samples.
+    var count: Int { sorted.count }
+
+    /// The nearest-rank percentile (`percentile(99)` is p99), in nanoseconds; `nil` without samples.
+    func percentile(_ percent: Double) -> Int64? {
+        guard !sorted.isEmpty else { return nil }
+        let rank = Int((percent / 100 * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
+    /// The median, in nanoseconds.
+    var p50: Int64? { percentile(50) }
+    /// The 99th percentile, in nanoseconds.
+    var p99: Int64? { percentile(99) }
+    /// The largest sample, in nanoseconds.
+    var max: Int64? { sorted.last }
+    /// The mean, in nanoseconds.
+    var mean: Double? { sorted.isEmpty ? nil : Double(sorted.reduce(0, +)) / Double(sorted.count) }
+
+    /// Count, p50, p90, p99, p99.9, max and mean, in milliseconds.
+    var json: JSONValue {
+        .object([
+            ("count", .int(count)),
+            ("p50Ms", .milliseconds(p50)),
+            ("p90Ms", .milliseconds(percentile(90))),
+            ("p99Ms", .milliseconds(p99)),
+            ("p999Ms", .milliseconds(percentile(99.9))),
+            ("maxMs", .milliseconds(max)),
+            ("meanMs", mean.map { .double($0 / 1e6) } ?? .null),
+        ])
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    var nanosecondCount: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    /// The duration in seconds, as a `Double`.
+    var secondCount: Double { Double(nanosecondCount) / 1e9 }
+}
