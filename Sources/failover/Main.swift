@@ -35,20 +35,26 @@ struct FailoverCommand: AsyncParsableCommand {
     var historyFile: String?
 
     static func main() async {
-        let command: FailoverCommand
+        let parsed: any ParsableCommand
         do {
-            command = try parseAsRoot() as! FailoverCommand
+            parsed = try parseAsRoot()
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((localized(.replErrorArguments, message(for: error)) + "\n").utf8))
+            printError(localized(.replErrorArguments, message(for: error)))
             Foundation.exit(2)
+        }
+        guard let command = parsed as? FailoverCommand else {
+            // --help and the like: the parser's own command prints what was asked.
+            var other = parsed
+            do { try other.run() } catch { exit(withError: error) }
+            Foundation.exit(0)
         }
         var options = REPLOptions()
         options.envFiles = command.envFiles
         options.mode = command.mode
         if let lang = command.lang {
             guard let language = Language(rawValue: lang.lowercased()) else {
-                FileHandle.standardError.write(Data((localized(.replErrorArguments, localized(.replErrorInvalidLanguage, lang)) + "\n").utf8))
+                printError(localized(.replErrorArguments, localized(.replErrorInvalidLanguage, lang)))
                 Foundation.exit(2)
             }
             options.language = language
@@ -63,4 +69,8 @@ struct FailoverCommand: AsyncParsableCommand {
     }
 
     func run() async throws {}
+
+    private static func printError(_ line: String) {
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
+    }
 }

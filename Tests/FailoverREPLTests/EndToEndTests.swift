@@ -91,6 +91,20 @@ struct EndToEndTests {
         #expect(result.stdout.contains("Current node: 0"), "the REPL stopped after the errors")
     }
 
+    @Test func helpAndBadFlags() throws {
+        let help = try FailoverBinary.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--demo"))
+        #expect(help.stdout.contains("Start three demo nodes"))
+        let french = try FailoverBinary.run(["--help"], environment: ["LANG": "fr_FR.UTF-8"])
+        #expect(french.stdout.contains("Démarrer trois nœuds de démonstration"))
+        let bogus = try FailoverBinary.run(["--bogus"])
+        #expect(bogus.status == 2)
+        #expect(bogus.stderr.hasPrefix("Invalid arguments: "))
+        let language = try FailoverBinary.run(["--lang", "de", "-c", "nodes"])
+        #expect(language.status == 2)
+    }
+
     @Test func demoCommandsNeedTheDemo() throws {
         let cluster = try FailoverBinary.run(["-c", "demo kill 0"], environment: ["API_BASE_URL": "http://127.0.0.1:9", "HEALTH_CHECK_INTERVAL": "0"])
         #expect(cluster.status == 2)

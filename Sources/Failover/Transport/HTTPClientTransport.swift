@@ -32,21 +32,27 @@ public final class HTTPClientTransport: Transport {
         try await withAttemptDeadline(deadline) { try await self.perform(request, deadline: deadline) }
     }
 
-    private func perform(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
+    /// Sends the request and waits for the response head before `deadline`.
+    private func head(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> HTTPClientResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = request.method
         outgoing.headers = request.headers
         if let body = request.body { outgoing.body = .bytes(body) }
         let remaining = ContinuousClock.now.duration(to: deadline)
         let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(max(0, remaining.milliseconds) * 1_000_000))
-        let response: HTTPClientResponse
         do {
-            response = try await client.execute(outgoing, deadline: nioDeadline)
-        } catch let error where !(error is CancellationError) {
+            return try await client.execute(outgoing, deadline: nioDeadline)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
             // Closed before the response head: say so, the pipeline may try a fresh connection.
             let failure = TransportFailure(classifying: error)
             throw failure.kind == .connectionReset ? TransportFailure(.connectionClosed, detail: failure.detail) : failure
         }
+    }
+
+    private func perform(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
+        let response = try await head(request, deadline: deadline)
         if request.truncatesBody {
             var body = ByteBuffer()
             for try await var chunk in response.body {
@@ -74,21 +80,8 @@ public final class HTTPClientTransport: Transport {
     /// Opens a streaming request: the response head must arrive before `headDeadline`; the body
     /// is then read as the node sends it, for as long as the caller iterates it.
     public func openStream(_ request: TransportRequest, headDeadline: ContinuousClock.Instant) async throws -> StreamingResponse {
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = request.method
-        outgoing.headers = request.headers
-        if let body = request.body { outgoing.body = .bytes(body) }
-        let remaining = ContinuousClock.now.duration(to: headDeadline)
-        let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(max(0, remaining.milliseconds) * 1_000_000))
-        do {
-            let response = try await client.execute(outgoing, deadline: nioDeadline)
-            return StreamingResponse(status: Int(response.status.code), headers: response.headers, body: response.body)
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            let failure = TransportFailure(classifying: error)
-            throw failure.kind == .connectionReset ? TransportFailure(.connectionClosed, detail: failure.detail) : failure
-        }
+        let response = try await head(request, deadline: headDeadline)
+        return StreamingResponse(status: Int(response.status.code), headers: response.headers, body: response.body)
     }
 
     /// Shuts the HTTP client down.
