@@ -141,7 +141,7 @@ extension FailoverClient {
         public var selectionTTL: Duration
         /// Where the selection is remembered (`STATE_FILE`); `nil` for the XDG state directory.
         public var stateFile: String?
-        /// The language of messages (`FAILOVER_LANG`); `nil` leaves ``Language/current`` as it is.
+        /// The language of messages (`FAILOVER_LANG`); `nil` leaves `Language.current` as it is.
         public var language: Language?
         /// The largest response body read (16 MiB); larger answers fail with `bodyTooLarge`.
         public var maxResponseBodySize: Int

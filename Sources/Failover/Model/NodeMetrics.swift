@@ -2,7 +2,7 @@ public import Foundation
 
 /// How a node is doing, at a glance (as the streaming seed's badges).
 ///
-/// ``NodeMetrics`` computes it; see there for the rules. The raw values are stable identifiers for
+/// The node metrics compute it by the rules of ``NodeStatus/badge`` (EXCELLENT: uptime of 99 % or more; HEALTHY: 95 % or more with errors under 10 %; CRITICAL: 3 failures in a row or marked down). The raw values are stable identifiers for
 /// renderers and metric labels, not text for the user.
 public enum NodeBadge: String, Sendable, Hashable, Codable, CaseIterable {
     /// Uptime of at least 99%.
@@ -19,7 +19,7 @@ public enum NodeBadge: String, Sendable, Hashable, Codable, CaseIterable {
     case unknown = "UNKNOWN"
 }
 
-/// A snapshot of a node's metrics, as ``NodeMetrics`` computes it at one moment.
+/// A snapshot of a node's metrics at one moment.
 ///
 /// Ratios are between 0 and 1; a ratio or latency that has nothing to be computed from is `nil`.
 public struct NodeMetricsSnapshot: Sendable, Hashable {
