@@ -54,9 +54,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "OrderedJSON", swiftSettings: strict),
         .target(
             name: "FailoverDemo",
             dependencies: [
+                "OrderedJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -80,7 +82,7 @@ let package = Package(
         .target(
             name: "FailoverREPL",
             dependencies: [
-                "Failover", "FailoverDemo", "Localization", "CLibEdit",
+                "Failover", "FailoverDemo", "Localization", "CLibEdit", "OrderedJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -97,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "failover-bench",
             dependencies: [
-                "Failover", "FailoverDemo", "Localization",
+                "Failover", "FailoverDemo", "Localization", "OrderedJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,17 +1,26 @@
 import Foundation
 
-/// A JSON value with ordered object keys, so `--json` output reads `{"command": ...}` first and
-/// stays the same from run to run.
+/// A JSON value with ordered object keys, so output reads `{"command": ...}` first and stays the
+/// same from run to run. Shared by the REPL's `--json`, the demo nodes and the benchmark reports.
 public indirect enum JSONValue: Sendable, Hashable {
+    /// An object; members keep their order.
     case object([(String, JSONValue)])
+    /// An array.
     case array([JSONValue])
+    /// A string.
     case string(String)
+    /// A number.
     case number(Double)
+    /// A whole number.
     case integer(Int)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
 
+    /// Two values are equal when they serialize the same.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
+    /// Hashes the serialized text.
     public func hash(into hasher: inout Hasher) { hasher.combine(serialized()) }
 
     /// The value as compact JSON text.
@@ -27,7 +36,7 @@ public indirect enum JSONValue: Sendable, Hashable {
             out += "{"
             for (index, (key, value)) in members.enumerated() {
                 if index > 0 { out += "," }
-                Self.writeString(key, to: &out)
+                out += Self.quoted(key)
                 out += ":"
                 value.write(to: &out)
             }
@@ -39,7 +48,7 @@ public indirect enum JSONValue: Sendable, Hashable {
                 value.write(to: &out)
             }
             out += "]"
-        case .string(let text): Self.writeString(text, to: &out)
+        case .string(let text): out += Self.quoted(text)
         case .number(let number):
             out += number.isFinite ? (number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)) : "null"
         case .integer(let number): out += String(number)
@@ -48,8 +57,9 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
-    private static func writeString(_ text: String, to out: inout String) {
-        out += "\""
+    /// A JSON string literal, with quotes, backslashes and control characters escaped.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -61,11 +71,11 @@ public indirect enum JSONValue: Sendable, Hashable {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
+        return out + "\""
     }
 
     /// Converts what `JSONSerialization` produced (object keys sorted, for stable output).
-    init(foundation value: Any) {
+    public init(foundation value: Any) {
         switch value {
         case let dictionary as [String: Any]:
             self = .object(dictionary.keys.sorted().map { ($0, JSONValue(foundation: dictionary[$0] as Any)) })
@@ -85,7 +95,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
 
     /// Parses JSON text, or returns `nil` when it is not JSON.
-    static func parse(_ text: String) -> JSONValue? {
+    public static func parse(_ text: String) -> JSONValue? {
         guard let data = text.data(using: .utf8),
               let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         else { return nil }
@@ -93,7 +103,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
 
     /// Milliseconds with one decimal, as a number.
-    static func milliseconds(_ duration: Duration) -> JSONValue {
+    public static func milliseconds(_ duration: Duration) -> JSONValue {
         let ms = duration.components.seconds * 1000
         let fraction = Double(duration.components.attoseconds) / 1e15
         return .number((Double(ms) + fraction).rounded(toPlaces: 1))
@@ -101,7 +111,8 @@ public indirect enum JSONValue: Sendable, Hashable {
 }
 
 extension Double {
-    func rounded(toPlaces places: Int) -> Double {
+    /// The number rounded to `places` decimals.
+    public func rounded(toPlaces places: Int) -> Double {
         let scale = Foundation.pow(10, Double(places))
         return (self * scale).rounded() / scale
     }
