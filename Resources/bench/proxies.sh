@@ -36,6 +36,8 @@ export PATH="$PATH:/usr/sbin:/sbin"
 install_if_missing() { # PACKAGE BINARY
     command -v "$2" >/dev/null 2>&1 && return 0
     local log="$dir/apt-$1.log"
+    # The harness sets this after a failed install, so a run does not retry it for every scenario.
+    [ "${FAILOVER_BENCH_NO_INSTALL:-0}" = 1 ] && { echo "install skipped after an earlier failure" >"$log"; return 1; }
     if [ "$(id -u)" -ne 0 ]; then
         echo "not root, cannot install $1" >"$log"
         return 1
@@ -51,6 +53,18 @@ install_if_missing() { # PACKAGE BINARY
     local status=$?
     [ "$created_policy" -eq 1 ] && rm -f "$policy"
     [ $status -eq 0 ] && command -v "$2" >/dev/null 2>&1
+}
+
+# Runs a command with no descriptor but 0, 1 and 2: a daemon must not keep a socket of the program
+# that started this script (a demo node's listener would then outlive the node).
+without_inherited_descriptors() {
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            case $fd in 0 | 1 | 2) ;; *) eval "exec $fd>&-" 2>/dev/null ;; esac
+        done
+        exec "$@"
+    )
 }
 
 wait_for_port() { # PORT: up to 3 s for something to listen on 127.0.0.1:PORT
@@ -159,7 +173,7 @@ start_haproxy() {
     fi
     write_haproxy_config
     local out
-    if ! out=$(haproxy -f "$dir/haproxy.cfg" -D -p "$dir/haproxy.pid" 2>&1); then
+    if ! out=$(without_inherited_descriptors haproxy -f "$dir/haproxy.cfg" -D -p "$dir/haproxy.pid" 2>&1); then
         echo "haproxy unavailable $(echo "$out" | tr '\n' ' ' | cut -c1-200)"
         return
     fi
@@ -177,7 +191,7 @@ start_nginx() {
     fi
     write_nginx_config
     local out
-    if ! out=$(nginx -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/logs/error.log" 2>&1); then
+    if ! out=$(without_inherited_descriptors nginx -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/logs/error.log" 2>&1); then
         echo "nginx unavailable $(echo "$out" | tr '\n' ' ' | cut -c1-200)"
         return
     fi

@@ -63,7 +63,10 @@ struct LoadTests {
     }
 
     @Test func twoHundredConcurrentRequestsSurviveTheCurrentNodeBeingKilled() async throws {
-        try await withClient(configure: { $0.timeouts = .init(request: .seconds(3), total: .seconds(10), connect: .milliseconds(500)) }) { cluster, client in
+        try await withClient(configure: {
+            $0.timeouts = .init(request: .seconds(3), total: .seconds(10), connect: .milliseconds(500))
+            $0.maxConnectionsPerNode = 64
+        }) { cluster, client in
             let killer = Task {
                 try? await Task.sleep(for: .milliseconds(100))
                 await cluster[0].kill()

@@ -145,7 +145,7 @@ extension FailoverClient {
         public var language: Language?
         /// The largest response body read (16 MiB); larger answers fail with `bodyTooLarge`.
         public var maxResponseBodySize: Int
-        /// Concurrent connections per node.
+        /// Concurrent HTTP/1.1 connections per node (8, as AsyncHTTPClient's default); more requests wait for one.
         public var maxConnectionsPerNode: Int
         /// Where each value came from, by configuration key, when loaded from the environment.
         public var sources: [String: ValueSource]
@@ -175,7 +175,7 @@ extension FailoverClient {
         public init(
             nodes: [NodeURL], timeouts: Timeouts = Timeouts(), retry: Retry = Retry(), healthCheck: HealthCheck = HealthCheck(),
             failback: Failback = .automatic, selectionTTL: Duration = .seconds(300), stateFile: String? = nil,
-            language: Language? = nil, maxResponseBodySize: Int = 16 << 20, maxConnectionsPerNode: Int = 64
+            language: Language? = nil, maxResponseBodySize: Int = 16 << 20, maxConnectionsPerNode: Int = 8
         ) {
             self.nodes = nodes
             self.timeouts = timeouts

@@ -60,17 +60,15 @@ public struct NodeURL: Sendable, Hashable, CustomStringConvertible {
         self.host = host
         self.port = port
         self.pathPrefix = pathPrefix
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        description = "\(scheme)://\(hostPart)\(port.map { ":\($0)" } ?? "")\(pathPrefix)"
     }
 
     /// The port used to connect: the written one, else 80 or 443.
     public var effectivePort: Int { port ?? (scheme == "https" ? 443 : 80) }
 
-    /// The URL as written back, e.g. `http://127.0.0.1:8081`.
-    public var description: String {
-        let hostPart = host.contains(":") ? "[\(host)]" : host
-        let portPart = port.map { ":\($0)" } ?? ""
-        return "\(scheme)://\(hostPart)\(portPart)\(pathPrefix)"
-    }
+    /// The URL as written back, e.g. `http://127.0.0.1:8081` (made once, used on every request).
+    public let description: String
 
     /// The full URL of a request path on this node.
     ///

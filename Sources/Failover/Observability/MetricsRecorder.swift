@@ -1,4 +1,5 @@
 import CoreMetrics
+import Synchronization
 
 /// Reports the client's activity through swift-metrics, with a fixed set of dimensions.
 ///
@@ -14,6 +15,7 @@ import CoreMetrics
 /// `node` is the node's index, so the label set stays bounded by the number of nodes.
 struct MetricsRecorder: Sendable {
     private let factory: any MetricsFactory
+    private let handles = Handles()
 
     /// Creates a recorder.
     ///
@@ -23,15 +25,15 @@ struct MetricsRecorder: Sendable {
     }
 
     func attempt(node: Int, success: Bool, latency: Duration?) {
-        Counter(label: "failover_attempts_total", dimensions: [("node", "\(node)"), ("outcome", success ? "success" : "failure")], factory: factory).increment()
+        counter("failover_attempts_total", [("node", "\(node)"), ("outcome", success ? "success" : "failure")]).increment()
         if let latency {
-            Timer(label: "failover_attempt_duration", dimensions: [("node", "\(node)")], factory: factory).recordNanoseconds(latency.nanoseconds)
+            timer("failover_attempt_duration", [("node", "\(node)")]).recordNanoseconds(latency.nanoseconds)
         }
     }
 
     func healthCheck(node: Int, healthy: Bool, latency: Duration) {
-        Counter(label: "failover_health_checks_total", dimensions: [("node", "\(node)"), ("result", healthy ? "healthy" : "unhealthy")], factory: factory).increment()
-        Timer(label: "failover_health_check_duration", dimensions: [("node", "\(node)")], factory: factory).recordNanoseconds(latency.nanoseconds)
+        counter("failover_health_checks_total", [("node", "\(node)"), ("result", healthy ? "healthy" : "unhealthy")]).increment()
+        timer("failover_health_check_duration", [("node", "\(node)")]).recordNanoseconds(latency.nanoseconds)
     }
 
     func nodeUp(_ node: Int, _ up: Bool) {
@@ -39,7 +41,44 @@ struct MetricsRecorder: Sendable {
     }
 
     func switched(reason: FailoverEvent.SwitchReason) {
-        Counter(label: "failover_switches_total", dimensions: [("reason", reason.rawValue)], factory: factory).increment()
+        counter("failover_switches_total", [("reason", reason.rawValue)]).increment()
+    }
+
+    /// Metric objects are made once per label and dimensions, not on every request.
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        handles.counter(Handles.key(label, dimensions)) { Counter(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        handles.timer(Handles.key(label, dimensions)) { Timer(label: label, dimensions: dimensions, factory: factory) }
+    }
+}
+
+/// The metric objects made so far, by label and dimensions.
+private final class Handles: Sendable {
+    private let counters = Mutex<[String: Counter]>([:])
+    private let timers = Mutex<[String: Timer]>([:])
+
+    static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        dimensions.reduce(label) { $0 + "|" + $1.0 + "=" + $1.1 }
+    }
+
+    func counter(_ key: String, make: () -> Counter) -> Counter {
+        counters.withLock { counters in
+            if let existing = counters[key] { return existing }
+            let made = make()
+            counters[key] = made
+            return made
+        }
+    }
+
+    func timer(_ key: String, make: () -> Timer) -> Timer {
+        timers.withLock { timers in
+            if let existing = timers[key] { return existing }
+            let made = make()
+            timers[key] = made
+            return made
+        }
     }
 }
 

@@ -30,10 +30,11 @@ extension RequestPipeline {
     /// other attempt is cancelled.
     func hedge<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
-        first: Node, second: Node, delay: Duration, until deadline: ContinuousClock.Instant, request: FailoverRequest
+        first: Node, second: Node, delay: Duration, until deadline: ContinuousClock.Instant, request: FailoverRequest,
+        enforcesDeadline: Bool
     ) async throws -> HedgeResult<Payload> {
         try await withThrowingTaskGroup(of: (Node?, RawAttempt<Payload>?).self) { group in
-            group.addTask { (first, try await perform(attempt, on: first, until: deadline)) }
+            group.addTask { (first, try await perform(attempt, on: first, until: deadline, enforcesDeadline: enforcesDeadline)) }
             group.addTask {
                 try await Task.sleep(for: delay)
                 return (nil, nil)
@@ -46,7 +47,7 @@ extension RequestPipeline {
                     // The hedge delay passed with no answer: send to the second node too.
                     if running == 1, finished.isEmpty, budget?.withdraw() ?? true {
                         running += 1
-                        group.addTask { (second, try await perform(attempt, on: second, until: deadline)) }
+                        group.addTask { (second, try await perform(attempt, on: second, until: deadline, enforcesDeadline: enforcesDeadline)) }
                     }
                     continue
                 }

@@ -2,6 +2,8 @@ import Localization
 import Logging
 import NIOCore
 package import NIOHTTP1
+import NIOPosix
+import Synchronization
 
 /// What one attempt produced when the node answered: status, headers, and whatever the caller
 /// needs to hand back (a buffered body, or an OpenAPI response and its streaming body).
@@ -44,7 +46,7 @@ struct RequestPipeline: Sendable {
 
     func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
         let maxBodySize = settings.configuration.maxResponseBodySize
-        let delivered = try await run(request) { node, deadline in
+        let delivered = try await run(request, enforcesDeadline: false) { node, deadline in
             let answer = try await transport.send(transportRequest(request, node: node, maxBodySize: maxBodySize), deadline: deadline)
             return AttemptAnswer(status: answer.status, headers: answer.headers, payload: answer.body)
         }
@@ -55,8 +57,12 @@ struct RequestPipeline: Sendable {
     }
 
     /// Runs the failover algorithm with `attempt` sending the request to one node before a deadline.
+    ///
+    /// A ``Transport`` keeps its own deadline (its contract); other senders (the OpenAPI middleware's
+    /// `next`) are bounded here with `enforcesDeadline`.
     func run<Payload: Sendable>(
-        _ request: FailoverRequest, attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>
+        _ request: FailoverRequest, enforcesDeadline: Bool = true,
+        attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>
     ) async throws -> Delivered<Payload> {
         try validate(request)
         let configuration = settings.configuration
@@ -78,7 +84,8 @@ struct RequestPipeline: Sendable {
             let first = candidates[0].node, second = candidates[1].node
             let attemptDeadline = min(start + configuration.timeouts.request, deadline)
             switch try await hedge(
-                attempt, first: first, second: second, delay: hedgeDelay(hedging, node: first), until: attemptDeadline, request: request
+                attempt, first: first, second: second, delay: hedgeDelay(hedging, node: first), until: attemptDeadline, request: request,
+                enforcesDeadline: enforcesDeadline
             ) {
             case .won(let node, let winner, let others):
                 for (loser, result) in others {
@@ -119,15 +126,12 @@ struct RequestPipeline: Sendable {
                 guard clock.now < deadline else { throw timeoutError() }
                 let attemptStart = clock.now
                 let attemptDeadline = min(attemptStart + configuration.timeouts.request, deadline)
-                var logger = logger
-                logger[metadataKey: "failover.node"] = "\(node.index)"
-                logger[metadataKey: "failover.attempt"] = "\(attempts.count + 1)"
 
                 let raw: RawAttempt<Payload>
                 if retry == 0, !staleRetryUsed, let early = prefetched.removeValue(forKey: node.url) {
                     raw = early  // already sent by the hedging phase
                 } else {
-                    raw = try await perform(attempt, on: node, until: attemptDeadline)
+                    raw = try await perform(attempt, on: node, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
                 }
                 let outcome = raw.outcome
                 let response = raw.answer
@@ -178,21 +182,24 @@ struct RequestPipeline: Sendable {
                 }
 
                 cluster.broadcaster.yield([.attemptFailed(attempt)])
-                logger.info("\(FailoverEvent.attemptFailed(attempt))", metadata: ["failover.outcome": "\(outcome.identifier)", "failover.detail": "\(outcome.detail)"])
+                logger.info("\(FailoverEvent.attemptFailed(attempt))", metadata: [
+                    "failover.node": "\(node.index)", "failover.attempt": "\(attempts.count)",
+                    "failover.outcome": "\(outcome.identifier)", "failover.detail": "\(outcome.detail)",
+                ])
                 guard request.mayResend(after: outcome) else {
                     if let response {
                         // The node answered; the answer is the caller's to judge, not ours to repeat.
                         return Delivered(answer: response, node: node, attempts: attempts, duration: start.duration(to: clock.now))
                     }
                     let error = FailoverError(.notResent, attempts: attempts, nodeCount: nodeCount, request: request)
-                    logger.notice("\(error.message(in: .current))", metadata: ["failover.outcome": "\(outcome.identifier)"])
+                    logger.notice("\(error.message(in: .current))", metadata: ["failover.node": "\(node.index)", "failover.outcome": "\(outcome.identifier)"])
                     throw error
                 }
                 switch next {
                 case .retrySameNode(let delay, let countsAsRetry):
                     let event = FailoverEvent.retrying(node: node.index, retry: retry + 1, delay: delay)
                     cluster.broadcaster.yield([event])
-                    logger.debug("\(event)", metadata: ["failover.delayMs": "\(delay.wholeMilliseconds)"])
+                    logger.debug("\(event)", metadata: ["failover.node": "\(node.index)", "failover.delayMs": "\(delay.wholeMilliseconds)"])
                     if delay > .zero { try await Task.sleep(for: delay) }
                     if countsAsRetry { retry += 1 }
                 case .nextNode:
@@ -212,12 +219,14 @@ struct RequestPipeline: Sendable {
     /// Sends one attempt within its deadline; every failure becomes an outcome (only cancellation throws).
     func perform<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
-        on node: Node, until deadline: ContinuousClock.Instant
+        on node: Node, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
     ) async throws -> RawAttempt<Payload> {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            let answer = try await withAttemptDeadline(deadline) { try await attempt(node, deadline) }
+            let answer = enforcesDeadline
+                ? try await withAttemptDeadline(deadline) { try await attempt(node, deadline) }
+                : try await attempt(node, deadline)
             return RawAttempt(outcome: .response(status: answer.status), answer: answer, elapsed: start.duration(to: clock.now))
         } catch let failure as TransportFailure {
             return RawAttempt(outcome: .failure(failure), answer: nil, elapsed: start.duration(to: clock.now))
@@ -265,29 +274,39 @@ struct RequestPipeline: Sendable {
 }
 
 /// Runs `body`, failing with ``TransportFailure/Kind-swift.enum/timeout`` when `deadline` passes
-/// first (the body is cancelled): the per-attempt bound, head and body, whatever the transport does.
+/// first (the body is cancelled): the per-attempt bound, head and body, whatever the sender does.
+///
+/// One task and one event-loop timer per attempt (cheaper than a task group racing a sleep): the
+/// timer cancels the task; the caller's cancellation is passed on to it.
 func withAttemptDeadline<Result: Sendable>(
     _ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
-    try await withThrowingTaskGroup(of: Result?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(until: deadline, clock: .continuous)
-            return nil
-        }
-        defer { group.cancelAll() }
-        do {
-            guard let result = try await group.next() ?? nil else { throw TransportFailure(.timeout) }
-            return result
-        } catch let error where Task.isCancelled {
-            _ = error
-            throw CancellationError()
-        } catch let failure as TransportFailure {
-            throw failure
-        } catch is CancellationError {
-            throw TransportFailure(.timeout)
-        } catch {
-            throw TransportFailure(classifying: error)
-        }
+    let work = Task { try await body() }
+    let expired = DeadlineFlag()
+    let remaining = ContinuousClock.now.duration(to: deadline)
+    let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(max(0, remaining.nanoseconds))) {
+        expired.set()
+        work.cancel()
     }
+    defer { timer.cancel() }
+    do {
+        return try await withTaskCancellationHandler {
+            try await work.value
+        } onCancel: {
+            work.cancel()
+        }
+    } catch {
+        if Task.isCancelled { throw CancellationError() }
+        if expired.isSet { throw TransportFailure(.timeout) }
+        if let failure = error as? TransportFailure { throw failure }
+        if error is CancellationError { throw TransportFailure(.timeout) }
+        throw TransportFailure(classifying: error)
+    }
+}
+
+/// Whether an attempt's timer fired.
+private final class DeadlineFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

@@ -17,7 +17,7 @@ public final class HTTPClientTransport: Transport {
     /// - Parameters:
     ///   - connectTimeout: The limit for setting up one connection.
     ///   - maxConnectionsPerNode: Concurrent HTTP/1.1 connections per node.
-    public init(connectTimeout: Duration, maxConnectionsPerNode: Int = 64) {
+    public init(connectTimeout: Duration, maxConnectionsPerNode: Int = 8) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout.milliseconds * 1_000_000)), read: nil)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerNode)

@@ -16,7 +16,7 @@ struct LatencyStats: Sendable {
     func percentile(_ percent: Double) -> Int64? {
         guard !sorted.isEmpty else { return nil }
         let rank = Int((percent / 100 * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
+        return sorted[Swift.min(Swift.max(rank, 0), sorted.count - 1)]
     }
 
     /// The median, in nanoseconds.
@@ -25,13 +25,20 @@ struct LatencyStats: Sendable {
     var p99: Int64? { percentile(99) }
     /// The largest sample, in nanoseconds.
     var max: Int64? { sorted.last }
-    /// The mean, in nanoseconds.
-    var mean: Double? { sorted.isEmpty ? nil : Double(sorted.reduce(0, +)) / Double(sorted.count) }
+    /// The mean of the answered requests (failures, stored as `Int64.max`, left out), in nanoseconds.
+    var mean: Double? {
+        let answered = sorted.prefix { $0 != .max }
+        return answered.isEmpty ? nil : answered.reduce(0.0) { $0 + Double($1) } / Double(answered.count)
+    }
+
+    /// Requests that got no answer (stored as `Int64.max`).
+    var failed: Int { sorted.count - (sorted.firstIndex(of: .max) ?? sorted.count) }
 
     /// Count, p50, p90, p99, p99.9, max and mean, in milliseconds.
     var json: JSONValue {
         .object([
             ("count", .int(count)),
+            ("failed", .int(failed)),
             ("p50Ms", .milliseconds(p50)),
             ("p90Ms", .milliseconds(percentile(90))),
             ("p99Ms", .milliseconds(p99)),

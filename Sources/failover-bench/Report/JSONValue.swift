@@ -11,8 +11,10 @@ enum JSONValue: Sendable {
     case object([(String, JSONValue)])
 
     /// Nanoseconds as milliseconds (three decimals), `null` when absent.
+    /// A failed request (`Int64.max`) is `null` too: the percentile fell on a request with no answer.
     static func milliseconds(_ nanoseconds: Int64?) -> JSONValue {
-        nanoseconds.map { .double(Double($0) / 1e6) } ?? .null
+        guard let nanoseconds, nanoseconds != .max else { return .null }
+        return .double(Double(nanoseconds) / 1e6)
     }
 
     /// An optional number, `null` when absent.

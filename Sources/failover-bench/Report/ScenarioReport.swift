@@ -69,7 +69,7 @@ struct ScenarioReport: Sendable {
     var results: [(String, JSONValue)] = []
     var seconds: Double = 0
 
-    /// Adds a row; columns not given are filled in from the availability of the proxies.
+    /// Adds a row.
     mutating func add(_ metric: String, _ cells: [Column: Cell], goal: String = "") {
         rows.append(Row(scenario: name, metric: metric, cells: cells, goal: goal))
     }

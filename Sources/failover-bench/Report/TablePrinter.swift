@@ -33,7 +33,7 @@ struct TablePrinter {
         func format(_ cells: [String]) -> String {
             var parts: [String] = []
             for (index, cell) in cells.enumerated() {
-                parts.append(index == cells.count - 1 ? cell : cell.padding(toLength: widths[index]))
+                parts.append(index == cells.count - 1 ? cell : cell.padded(to: widths[index]))
             }
             var text = parts.joined(separator: "  ")
             while text.hasSuffix(" ") { text.removeLast() }
@@ -46,7 +46,7 @@ struct TablePrinter {
 
 extension String {
     /// The string padded with spaces on the right to `length` characters.
-    func padding(toLength length: Int) -> String {
+    func padded(to length: Int) -> String {
         count >= length ? self : self + String(repeating: " ", count: length - count)
     }
 }

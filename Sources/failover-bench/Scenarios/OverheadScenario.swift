@@ -1,0 +1,116 @@
+/// `overhead`: requests per second and latency through the failover client against a plain
+/// AsyncHTTPClient to the same healthy node, at the same concurrency (1 and 64); the proxy columns
+/// are a plain client through the proxy, against the same baseline.
+///
+/// Each column runs the same number of requests in three rounds, the columns taking turns in a
+/// rotating order, so drift on a shared machine spreads evenly.
+struct OverheadScenario: Scenario {
+    let name = "overhead"
+    let summary = BenchText.summaryOverhead
+    static let concurrencies = [1, 64]
+    static let rounds = 3
+
+    /// One contestant: the baseline or a column.
+    private enum Contestant: Hashable {
+        case direct
+        case column(Column)
+    }
+
+    struct Measurement: Sendable {
+        var latencies: LatencyStats
+        var throughput: Double
+        var failures: Int
+
+        var json: JSONValue {
+            .object([("throughput", .double(throughput)), ("failures", .int(failures)), ("latency", latencies.json)])
+        }
+    }
+
+    func run(in bench: BenchEnvironment) async throws -> ScenarioReport {
+        await bench.heal()
+        await bench.proxies.start()
+        var drivers: [Contestant: any RequestDriver] = [.direct: PlainDriver(baseURL: bench.urls[0])]
+        drivers[.column(.failover)] = FailoverDriver(configuration: try bench.settings.failoverConfiguration(urls: bench.urls))
+        for proxy in Column.proxies {
+            if case .running = bench.proxies.state(of: proxy) {
+                drivers[.column(proxy)] = PlainDriver(baseURL: bench.proxies.baseURL(of: proxy))
+            }
+        }
+        let order: [Contestant] = [.direct] + Column.allCases.map { .column($0) }.filter { drivers[$0] != nil }
+
+        var report = ScenarioReport(name: name)
+        var json: [(String, JSONValue)] = []
+        for concurrency in Self.concurrencies {
+            let total = bench.settings.overheadRequests ?? bench.settings.scaled(concurrency == 1 ? 30_000 : 90_000, atLeast: 1_000)
+            let perRound = max(1, total / Self.rounds)
+            // Warm-up: connections open, code paths hot.
+            for contestant in order {
+                guard let driver = drivers[contestant] else { continue }
+                _ = await ClosedLoop(concurrency: concurrency, requests: min(perRound, 2_000), timeLimit: .seconds(30)).run(driver: driver, request: .stats)
+            }
+            var latencies: [Contestant: [Int64]] = [:]
+            var elapsed: [Contestant: Duration] = [:]
+            var failures: [Contestant: Int] = [:]
+            for round in 0..<Self.rounds {
+                for offset in 0..<order.count {
+                    let contestant = order[(round + offset) % order.count]
+                    guard let driver = drivers[contestant] else { continue }
+                    let result = await ClosedLoop(concurrency: concurrency, requests: perRound, timeLimit: .seconds(120))
+                        .run(driver: driver, request: .stats)
+                    latencies[contestant, default: []] += result.latencies
+                    elapsed[contestant, default: .zero] += result.elapsed
+                    failures[contestant, default: 0] += result.failures
+                }
+            }
+            var measured: [Contestant: Measurement] = [:]
+            for contestant in order {
+                let samples = latencies[contestant] ?? []
+                let time = elapsed[contestant] ?? .zero
+                measured[contestant] = Measurement(
+                    latencies: LatencyStats(samples), throughput: time > .zero ? Double(samples.count) / time.secondCount : 0,
+                    failures: failures[contestant] ?? 0)
+            }
+            addRows(concurrency: concurrency, measured: measured, into: &report, in: bench)
+            json.append(("c\(concurrency)", .object(order.map { contestant in
+                let key = switch contestant {
+                case .direct: "plainDirect"
+                case .column(let column): column.rawValue
+                }
+                return (key, measured[contestant]?.json ?? .null)
+            })))
+        }
+        for driver in drivers.values { await driver.shutdown() }
+        await bench.proxies.stop()
+        report.results = json
+        return report
+    }
+
+    private func addRows(concurrency: Int, measured: [Contestant: Measurement], into report: inout ScenarioReport, in bench: BenchEnvironment) {
+        guard let direct = measured[.direct] else { return }
+        func cells(_ value: (Measurement) -> String) -> [Column: Cell] {
+            Dictionary(uniqueKeysWithValues: Column.allCases.map { column in
+                (column, measured[.column(column)].map { .text(value($0)) } ?? bench.missingCell(column))
+            })
+        }
+        let ratio = { (measurement: Measurement) in direct.throughput > 0 ? measurement.throughput / direct.throughput : 0 }
+        let added = { (measurement: Measurement) -> Int64? in
+            guard let ours = measurement.latencies.p50, let theirs = direct.latencies.p50 else { return nil }
+            return ours - theirs
+        }
+        report.add(
+            BenchText.metricThroughput(concurrency: concurrency, direct: Format.rate(direct.throughput)),
+            cells { "\(Format.rate($0.throughput)) (\(Format.ratio(ratio($0))))" }, goal: ">= 0.95x")
+        report.add(
+            BenchText.metricLatency(concurrency: concurrency, direct: Format.durations(direct.latencies.p50, direct.latencies.p99)),
+            cells { Format.durations($0.latencies.p50, $0.latencies.p99) })
+        report.add(BenchText.metricP50Added(concurrency: concurrency), cells { Format.added(added($0)) }, goal: "< 25 us")
+        if let ours = measured[.column(.failover)] {
+            report.check(
+                BenchText.goalThroughput(concurrency: concurrency),
+                measured: "\(Format.ratio(ratio(ours))) (\(Format.rate(ours.throughput)) / \(Format.rate(direct.throughput)))",
+                met: ratio(ours) >= 0.95)
+            let p50 = added(ours)
+            report.check(BenchText.goalP50Added(concurrency: concurrency), measured: Format.added(p50), met: p50.map { $0 < 25_000 })
+        }
+    }
+}
