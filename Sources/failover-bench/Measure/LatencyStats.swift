@@ -1,3 +1,4 @@
+import OrderedJSON
 /// Latencies of one measurement, kept as a sorted array of nanoseconds (no histogram library: a
 /// run holds at most a few million samples, and exact percentiles are worth the memory).
 struct LatencyStats: Sendable {
@@ -37,14 +38,14 @@ struct LatencyStats: Sendable {
     /// Count, p50, p90, p99, p99.9, max and mean, in milliseconds.
     var json: JSONValue {
         .object([
-            ("count", .int(count)),
-            ("failed", .int(failed)),
-            ("p50Ms", .milliseconds(p50)),
-            ("p90Ms", .milliseconds(percentile(90))),
-            ("p99Ms", .milliseconds(p99)),
-            ("p999Ms", .milliseconds(percentile(99.9))),
-            ("maxMs", .milliseconds(max)),
-            ("meanMs", mean.map { .double($0 / 1e6) } ?? .null),
+            ("count", .integer(count)),
+            ("failed", .integer(failed)),
+            ("p50Ms", .milliseconds(nanoseconds: p50)),
+            ("p90Ms", .milliseconds(nanoseconds: percentile(90))),
+            ("p99Ms", .milliseconds(nanoseconds: p99)),
+            ("p999Ms", .milliseconds(nanoseconds: percentile(99.9))),
+            ("maxMs", .milliseconds(nanoseconds: max)),
+            ("meanMs", mean.map { .decimal($0 / 1e6) } ?? .null),
         ])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedJSON
 
 /// What the benchmark ran on: cores, CPU model, memory, kernel.
 struct Machine: Sendable {
@@ -24,6 +25,6 @@ struct Machine: Sendable {
     var summary: String { BenchText.machine(cores: cores, model: model, memoryMiB: memoryMiB, kernel: kernel) }
 
     var json: JSONValue {
-        .object([("cores", .int(cores)), ("model", .string(model)), ("memoryMiB", .int(memoryMiB)), ("kernel", .string(kernel))])
+        .object([("cores", .integer(cores)), ("model", .string(model)), ("memoryMiB", .integer(memoryMiB)), ("kernel", .string(kernel))])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedJSON
 
 /// How numbers look in the table: plain ASCII units, a few significant digits.
 enum Format {
@@ -70,7 +71,7 @@ extension Array where Element == Sample {
             let kind = sample.answer.status != 0 ? String(sample.answer.status) : (sample.answer.error.map(Self.shortError) ?? "none")
             counts[kind, default: 0] += 1
         }
-        return .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+        return .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })
     }
 
     private static func shortError(_ text: String) -> String {

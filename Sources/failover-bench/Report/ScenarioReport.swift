@@ -1,3 +1,4 @@
+import OrderedJSON
 /// The three things measured side by side: the failover client, and a plain AsyncHTTPClient
 /// through each reference proxy.
 enum Column: String, CaseIterable, Sendable {
@@ -83,7 +84,7 @@ struct ScenarioReport: Sendable {
     var json: JSONValue {
         .object([
             ("name", .string(name)),
-            ("seconds", .double(seconds)),
+            ("seconds", .decimal(seconds)),
             ("results", .object(results)),
             ("table", .array(rows.map { row in
                 .object([("metric", .string(row.metric)), ("goal", .string(row.goal))]

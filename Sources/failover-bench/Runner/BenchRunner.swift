@@ -1,4 +1,5 @@
 import Foundation
+import OrderedJSON
 
 /// Runs the chosen scenarios against the nodes and proxies, then prints the table and the targets
 /// and writes the JSON file.
@@ -57,7 +58,7 @@ struct BenchRunner {
                 ("targets", .array(reports.flatMap(\.checks).map(\.json))),
             ])
             do {
-                try (document.rendered() + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)
+                try (document.pretty() + "\n").write(toFile: jsonPath, atomically: true, encoding: .utf8)
                 progress(BenchText.jsonWritten(jsonPath))
             } catch {
                 progress(BenchText.jsonFailed(jsonPath, String(describing: error)))

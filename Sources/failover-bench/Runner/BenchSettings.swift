@@ -1,4 +1,5 @@
 import Failover
+import OrderedJSON
 
 /// The knobs of a run (from the command line) and the settings every column shares.
 struct BenchSettings: Sendable {
@@ -63,18 +64,18 @@ struct BenchSettings: Sendable {
 
     var json: JSONValue {
         .object([
-            ("durationScale", .double(durationScale)),
-            ("overheadRequests", overheadRequests.map { .int($0) } ?? .null),
-            ("memoryRequests", memoryRequests.map { .int($0) } ?? .null),
+            ("durationScale", .decimal(durationScale)),
+            ("overheadRequests", overheadRequests.map { .integer($0) } ?? .null),
+            ("memoryRequests", memoryRequests.map { .integer($0) } ?? .null),
             ("seed", .string(String(seed))),
             ("skipProxies", .bool(skipProxies)),
-            ("connectTimeoutMs", .int(Int(Self.connectTimeout.nanosecondCount / 1_000_000))),
-            ("requestTimeoutMs", .int(Int(Self.requestTimeout.nanosecondCount / 1_000_000))),
-            ("totalTimeoutMs", .int(Int(Self.totalTimeout.nanosecondCount / 1_000_000))),
-            ("healthIntervalMs", .int(Int(Self.healthInterval.nanosecondCount / 1_000_000))),
-            ("rise", .int(Self.rise)),
-            ("fall", .int(Self.fall)),
-            ("hedgeDelayMs", .int(Int(Self.hedgeDelay.nanosecondCount / 1_000_000))),
+            ("connectTimeoutMs", .integer(Int(Self.connectTimeout.nanosecondCount / 1_000_000))),
+            ("requestTimeoutMs", .integer(Int(Self.requestTimeout.nanosecondCount / 1_000_000))),
+            ("totalTimeoutMs", .integer(Int(Self.totalTimeout.nanosecondCount / 1_000_000))),
+            ("healthIntervalMs", .integer(Int(Self.healthInterval.nanosecondCount / 1_000_000))),
+            ("rise", .integer(Self.rise)),
+            ("fall", .integer(Self.fall)),
+            ("hedgeDelayMs", .integer(Int(Self.hedgeDelay.nanosecondCount / 1_000_000))),
         ])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedJSON
 import Synchronization
 
 /// A reference proxy's state in this run.
@@ -118,7 +119,7 @@ final class ProxyController: Sendable {
         .object(Column.proxies.map { column in
             let value: JSONValue = switch state(of: column) {
             case .running(_, let version), .stopped(let version):
-                .object([("status", .string("available")), ("version", .string(version)), ("listen", .int(listenPorts[column] ?? 0))])
+                .object([("status", .string("available")), ("version", .string(version)), ("listen", .integer(listenPorts[column] ?? 0))])
             case .unavailable(let reason): .object([("status", .string("unavailable")), ("reason", .string(reason))])
             case .skipped: .object([("status", .string("skipped"))])
             }

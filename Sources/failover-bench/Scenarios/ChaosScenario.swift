@@ -1,4 +1,5 @@
 import FailoverDemo
+import OrderedJSON
 
 /// `chaos`: three nodes, one of them killed or revived every 500 ms (never all down), under
 /// concurrent GETs and POSTs carrying an `Idempotency-Key`; the GET success rate, and from the
@@ -24,10 +25,10 @@ struct ChaosScenario: Scenario {
 
         var json: JSONValue {
             .object([
-                ("gets", .int(gets)), ("getSuccesses", .int(getSuccesses)), ("posts", .int(posts)),
-                ("postsAcknowledged", .int(postsAcknowledged)), ("appliedTwice", .int(appliedTwice)),
-                ("neverApplied", .int(neverApplied)), ("failedButApplied", .int(failedButApplied)),
-                ("kills", .int(kills)), ("revivals", .int(revivals)), ("failures", failures),
+                ("gets", .integer(gets)), ("getSuccesses", .integer(getSuccesses)), ("posts", .integer(posts)),
+                ("postsAcknowledged", .integer(postsAcknowledged)), ("appliedTwice", .integer(appliedTwice)),
+                ("neverApplied", .integer(neverApplied)), ("failedButApplied", .integer(failedButApplied)),
+                ("kills", .integer(kills)), ("revivals", .integer(revivals)), ("failures", failures),
             ])
         }
 

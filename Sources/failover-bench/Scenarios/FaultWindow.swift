@@ -1,4 +1,5 @@
 import FailoverDemo
+import OrderedJSON
 
 /// The shape shared by `refused`, `error503` and `hang`: a steady load on a healthy cluster, then
 /// the same load right after the primary is hurt, on a fresh client (and freshly started proxy)
@@ -40,14 +41,14 @@ struct FaultWindow: Sendable {
             .object([
                 ("healthy", healthyStats.json),
                 ("faulty", faultyStats.json),
-                ("requests", .int(faulty.count)),
-                ("succeeded", .int(faulty.successes)),
+                ("requests", .integer(faulty.count)),
+                ("succeeded", .integer(faulty.successes)),
                 ("failures", faulty.failureKinds),
-                ("affected", .int(affected)),
-                ("p50AddedMs", .milliseconds(added(50).flatMap { $0 == .max ? nil : $0 })),
-                ("p99AddedMs", .milliseconds(added(99).flatMap { $0 == .max ? nil : $0 })),
-                ("primaryAttempts", .int(primaryAttempts)),
-                ("attemptsPerRequest", .double(faulty.isEmpty ? 0 : Double(nodeAttempts) / Double(faulty.count))),
+                ("affected", .integer(affected)),
+                ("p50AddedMs", .milliseconds(nanoseconds: added(50).flatMap { $0 == .max ? nil : $0 })),
+                ("p99AddedMs", .milliseconds(nanoseconds: added(99).flatMap { $0 == .max ? nil : $0 })),
+                ("primaryAttempts", .integer(primaryAttempts)),
+                ("attemptsPerRequest", .decimal(faulty.isEmpty ? 0 : Double(nodeAttempts) / Double(faulty.count))),
             ])
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedJSON
 import Synchronization
 
 /// `memory`: the peak resident memory of a client process with 1,000 requests in flight, and its
@@ -24,14 +25,14 @@ struct MemoryScenario: Scenario {
 
         var json: JSONValue {
             .object([
-                ("requests", .int(client.completed)), ("failures", .int(client.failures)), ("seconds", .double(client.seconds)),
-                ("throughput", .double(client.seconds > 0 ? Double(client.completed) / client.seconds : 0)),
-                ("clientBaselineKiB", .int(client.baselineKiB)), ("clientPeakKiB", .int(client.peakKiB)),
-                ("clientResidentAfterTenthKiB", .int(client.earlyKiB)), ("clientResidentEndKiB", .int(client.residentKiB)),
-                ("clientCheckpoints", .array(client.checkpoints.map { .object([("started", .int($0.started)), ("residentKiB", .int($0.residentKiB))]) })),
-                ("proxyPeakKiB", proxyPeakKiB.map { .int($0) } ?? .null),
-                ("proxyResidentAfterTenthKiB", proxyEarlyKiB.map { .int($0) } ?? .null),
-                ("proxyResidentEndKiB", proxyEndKiB.map { .int($0) } ?? .null),
+                ("requests", .integer(client.completed)), ("failures", .integer(client.failures)), ("seconds", .decimal(client.seconds)),
+                ("throughput", .decimal(client.seconds > 0 ? Double(client.completed) / client.seconds : 0)),
+                ("clientBaselineKiB", .integer(client.baselineKiB)), ("clientPeakKiB", .integer(client.peakKiB)),
+                ("clientResidentAfterTenthKiB", .integer(client.earlyKiB)), ("clientResidentEndKiB", .integer(client.residentKiB)),
+                ("clientCheckpoints", .array(client.checkpoints.map { .object([("started", .integer($0.started)), ("residentKiB", .integer($0.residentKiB))]) })),
+                ("proxyPeakKiB", proxyPeakKiB.map { .integer($0) } ?? .null),
+                ("proxyResidentAfterTenthKiB", proxyEarlyKiB.map { .integer($0) } ?? .null),
+                ("proxyResidentEndKiB", proxyEndKiB.map { .integer($0) } ?? .null),
             ])
         }
     }

@@ -1,3 +1,4 @@
+import OrderedJSON
 /// `outage`: every node answers 503 (health checks included) for 10 s under a steady offered load;
 /// attempts per request over time, counted where they land (on the nodes), so the retry budget of
 /// the failover client and the proxies' own retries are counted the same way.
@@ -30,13 +31,13 @@ struct OutageScenario: Scenario {
 
         var json: JSONValue {
             .object([
-                ("requests", .int(requests)), ("succeeded", .int(succeeded)), ("failures", failures),
-                ("sentPerSecond", .array(sentPerSecond.map { .int($0) })),
-                ("attemptsPerSecond", .array(attemptsPerSecond.map { .int($0) })),
-                ("attemptsPerRequestPerSecond", .array(zip(attemptsPerSecond, sentPerSecond).map { .double($1 > 0 ? Double($0) / Double($1) : 0) })),
-                ("attemptsPerRequestFirstSecond", .double(ratioFirst)),
-                ("attemptsPerRequestAfterFirstSecond", .double(ratioAfterFirst)),
-                ("clientAttemptsPerRequestAfterFirstSecond", .number(clientRatioAfterFirst)),
+                ("requests", .integer(requests)), ("succeeded", .integer(succeeded)), ("failures", failures),
+                ("sentPerSecond", .array(sentPerSecond.map { .integer($0) })),
+                ("attemptsPerSecond", .array(attemptsPerSecond.map { .integer($0) })),
+                ("attemptsPerRequestPerSecond", .array(zip(attemptsPerSecond, sentPerSecond).map { .decimal($1 > 0 ? Double($0) / Double($1) : 0) })),
+                ("attemptsPerRequestFirstSecond", .decimal(ratioFirst)),
+                ("attemptsPerRequestAfterFirstSecond", .decimal(ratioAfterFirst)),
+                ("clientAttemptsPerRequestAfterFirstSecond", .decimal(clientRatioAfterFirst)),
             ])
         }
     }

@@ -1,3 +1,4 @@
+import OrderedJSON
 /// `overhead`: requests per second and latency through the failover client against a plain
 /// AsyncHTTPClient to the same healthy node, at the same concurrency (1 and 64); the proxy columns
 /// are a plain client through the proxy, against the same baseline.
@@ -22,7 +23,7 @@ struct OverheadScenario: Scenario {
         var failures: Int
 
         var json: JSONValue {
-            .object([("throughput", .double(throughput)), ("failures", .int(failures)), ("latency", latencies.json)])
+            .object([("throughput", .decimal(throughput)), ("failures", .integer(failures)), ("latency", latencies.json)])
         }
     }
 

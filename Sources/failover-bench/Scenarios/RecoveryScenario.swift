@@ -1,3 +1,4 @@
+import OrderedJSON
 import Synchronization
 
 /// `recovery`: the primary is killed, the load moves to a backup, then the primary is revived;
@@ -23,8 +24,8 @@ struct RecoveryScenario: Scenario {
 
         var json: JSONValue {
             .object([
-                ("recoveriesMs", .array(recoveries.map { JSONValue.milliseconds($0) })),
-                ("requests", .int(requests)), ("succeeded", .int(succeeded)),
+                ("recoveriesMs", .array(recoveries.map { JSONValue.milliseconds(nanoseconds: $0) })),
+                ("requests", .integer(requests)), ("succeeded", .integer(succeeded)),
             ])
         }
     }
