@@ -44,7 +44,9 @@ struct InteractiveTests {
         terminal.send("demo hang 0\r")
         try await terminal.waitForNext("failover[0]> ")
         terminal.send("get /api/stats\r")
-        try await Task.sleep(for: .milliseconds(500))
+        // Well inside the demo's 2 s attempt timeout, and long enough for the REPL to have left the
+        // line editor (which turns the terminal's interrupt key off while a line is typed).
+        try await Task.sleep(for: .milliseconds(900))
         terminal.send("\u{03}")
         try await terminal.waitFor("Cancelled")
         try await terminal.waitForNext("failover[0]> ")
