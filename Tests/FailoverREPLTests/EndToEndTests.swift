@@ -14,10 +14,12 @@ struct EndToEndTests {
         #expect(objects[0]["node"] as? Int == 0)
         #expect(objects[0]["status"] as? Int == 200)
         #expect(objects[2]["node"] as? Int == 1)
-        // Node 0 refuses (after, at most, one try on a keep-alive connection it had closed).
+        // Node 0 fails: refused, or first a keep-alive connection it closed when killed (the pool may
+        // hold more than one); node 1 answers.
         let attempts = objects[2]["attempts"] as? [[String: Any]] ?? []
         #expect(attempts.map { $0["node"] as? Int }.suffix(2) == [0, 1])
-        #expect(attempts.map { $0["outcome"] as? String }.suffix(2) == ["connectionRefused", "200"])
+        #expect(attempts.last?["outcome"] as? String == "200")
+        #expect(attempts.dropLast().allSatisfy { ["connectionRefused", "connectionClosed"].contains($0["outcome"] as? String ?? "") })
         #expect((objects[2]["body"] as? [String: Any])?["node"] as? String == "node-1")
     }
 
@@ -118,7 +120,8 @@ struct EndToEndTests {
         #expect(result.stdout.contains("Nœud de démo 0 arrêté\u{00A0}: son port est fermé"))
         #expect(result.stdout.contains("Basculement vers le nœud 1"))
         #expect(result.stdout.contains("RÔLE"))
-        #expect(result.stdout.contains("hors service"))
+        // Node 0 is down (refused) or suspect (a keep-alive connection it closed when killed).
+        #expect(result.stdout.contains("hors service") || result.stdout.contains("suspect"))
         #expect(result.stdout.contains("Envoyer les requêtes d’abord au nœud N"))
         #expect(!result.stdout.contains("Switched"))
     }
