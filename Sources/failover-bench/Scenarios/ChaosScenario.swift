@@ -64,20 +64,10 @@ struct ChaosScenario: Scenario {
             report.check(BenchText.goalChaosGets, measured: Format.percent(ours.getSuccesses, of: ours.gets), met: ours.getSuccesses == ours.gets && ours.gets > 0)
             report.check(BenchText.goalChaosTwice, measured: Format.count(ours.appliedTwice), met: ours.appliedTwice == 0)
             report.check(BenchText.goalChaosLost, measured: Format.count(ours.neverApplied), met: ours.neverApplied == 0)
-            var parts: [String] = []
-            var met: Bool? = true
-            for proxy in Column.proxies {
-                guard let theirs = results[proxy] else {
-                    parts.append("\(BenchText.columnName(proxy)) \(bench.missingCell(proxy).rendered)")
-                    met = nil
-                    continue
-                }
-                parts.append(BenchText.comparison(
-                    proxy: BenchText.columnName(proxy), ours: BenchText.chaosScore(ours.gets - ours.getSuccesses, ours.neverApplied, ours.appliedTwice),
-                    theirs: BenchText.chaosScore(theirs.gets - theirs.getSuccesses, theirs.neverApplied, theirs.appliedTwice)))
-                if !ours.beats(theirs), met != nil { met = false }
-            }
-            report.check(BenchText.goalChaosBetter, measured: parts.joined(separator: "; "), met: met)
+            compareWithProxies(
+                results, ours: ours, goal: BenchText.goalChaosBetter, in: bench, into: &report,
+                describe: { BenchText.chaosScore($0.gets - $0.getSuccesses, $0.neverApplied, $0.appliedTwice) },
+                beats: { $0.beats($1) })
         }
         return report
     }

@@ -118,22 +118,31 @@ struct FaultWindow: Sendable {
         in bench: BenchEnvironment, into report: inout ScenarioReport
     ) {
         guard let ours = ours ?? results[.failover] else { return }
-        var parts: [String] = []
-        var met: Bool? = true
-        for proxy in Column.proxies {
-            guard let theirs = results[proxy] else {
-                parts.append("\(BenchText.columnName(proxy)) \(bench.missingCell(proxy).rendered)")
-                met = nil
-                continue
-            }
-            let won = beats(ours, theirs)
-            parts.append(BenchText.comparison(
-                proxy: BenchText.columnName(proxy),
-                ours: BenchText.successAndP99(Format.percent(ours.faulty.successes, of: ours.faulty.count), Format.duration(ours.faultyStats.p99)),
-                theirs: BenchText.successAndP99(
-                    Format.percent(theirs.faulty.successes, of: theirs.faulty.count), Format.duration(theirs.faultyStats.p99))))
-            if !won, met != nil { met = false }
+        func describe(_ measurement: Measurement) -> String {
+            BenchText.successAndP99(
+                Format.percent(measurement.faulty.successes, of: measurement.faulty.count), Format.duration(measurement.faultyStats.p99))
         }
-        report.check(goal, measured: parts.joined(separator: "; "), met: met)
+        compareWithProxies(
+            results, ours: ours, goal: goal, in: bench, into: &report, describe: describe, beats: { beats($0, $1) })
     }
+}
+
+/// The "better than each proxy" check every scenario with proxies makes: one comparison per proxy,
+/// met when ours beats both, unknown when a proxy is missing.
+func compareWithProxies<Measurement>(
+    _ results: [Column: Measurement], ours: Measurement, goal: String, in bench: BenchEnvironment,
+    into report: inout ScenarioReport, describe: (Measurement) -> String, beats: (Measurement, Measurement) -> Bool
+) {
+    var parts: [String] = []
+    var met: Bool? = true
+    for proxy in Column.proxies {
+        guard let theirs = results[proxy] else {
+            parts.append("\(BenchText.columnName(proxy)) \(bench.missingCell(proxy).rendered)")
+            met = nil
+            continue
+        }
+        parts.append(BenchText.comparison(proxy: BenchText.columnName(proxy), ours: describe(ours), theirs: describe(theirs)))
+        if !beats(ours, theirs), met != nil { met = false }
+    }
+    report.check(goal, measured: parts.joined(separator: "; "), met: met)
 }
