@@ -20,6 +20,236 @@ public enum Message: String, Sendable, CaseIterable {
     case badgeUNKNOWN = "badge.UNKNOWN"
     /// WARNING
     case badgeWARNING = "badge.WARNING"
+    /// Benchmarks the failover client against a plain AsyncHTTPClient, HAProxy and nginx on 127.0.0.1.
+    case benchAbstract = "bench.abstract"
+    /// failed
+    case benchCellFailed = "bench.cell.failed"
+    /// fail
+    case benchCellFailedAnswer = "bench.cell.failedAnswer"
+    /// n/a
+    case benchCellNotApplicable = "bench.cell.notApplicable"
+    /// skipped
+    case benchCellSkipped = "bench.cell.skipped"
+    /// unavailable
+    case benchCellUnavailable = "bench.cell.unavailable"
+    /// %1$d GETs failed, %2$d POSTs lost, %3$d applied twice
+    case benchChaosScore = "bench.chaosScore"
+    /// failover client
+    case benchColumnFailover = "bench.column.failover"
+    /// vs %1$@: %2$@ against %3$@
+    case benchComparison = "bench.comparison"
+    /// Starts three demo nodes on 127.0.0.1, and HAProxy and nginx in front of them (Resources/bench/proxies.sh installs them with apt-get if missing), runs each scenario on the failover client and through each proxy, then prints a table. Build in release mode: swift run -c release failover-bench [SCENARIO...]
+    case benchDiscussion = "bench.discussion"
+    /// Invalid arguments: %@ (see failover-bench --help)
+    case benchErrorArguments = "bench.error.arguments"
+    /// cannot run %1$@: %2$@
+    case benchErrorCannotRun = "bench.error.cannotRun"
+    /// --duration-scale must be more than 0
+    case benchErrorDurationScale = "bench.error.durationScale"
+    /// --requests and --memory-requests must be at least 1
+    case benchErrorRequests = "bench.error.requests"
+    /// Error: %@
+    case benchErrorRun = "bench.error.run"
+    /// unknown scenario "%1$@"; choose among %2$@
+    case benchErrorUnknownScenario = "bench.error.unknownScenario"
+    /// the memory worker ended without a result (exit status %d)
+    case benchErrorWorkerNoResult = "bench.error.workerNoResult"
+    /// the memory worker ran out of time
+    case benchErrorWorkerTimedOut = "bench.error.workerTimedOut"
+    /// better than HAProxy and nginx (higher success rate, or equal and p99 lower by > 10% and > 100 us)
+    case benchGoalBetterThanProxies = "bench.goal.betterThanProxies"
+    /// with hedging, better than HAProxy and nginx (same rule)
+    case benchGoalBetterWithHedging = "bench.goal.betterWithHedging"
+    /// without hedging, better than HAProxy and nginx (same rule)
+    case benchGoalBetterWithoutHedging = "bench.goal.betterWithoutHedging"
+    /// better than HAProxy and nginx (fewer failed GETs, lost and duplicated POSTs)
+    case benchGoalChaosBetter = "bench.goal.chaosBetter"
+    /// 100% of GETs succeed
+    case benchGoalChaosGets = "bench.goal.chaosGets"
+    /// 0 POSTs lost (never applied)
+    case benchGoalChaosLost = "bench.goal.chaosLost"
+    /// 0 POSTs applied twice
+    case benchGoalChaosTwice = "bench.goal.chaosTwice"
+    /// with hedging, p99 < hedge delay + 10 ms = %@
+    case benchGoalHedge = "bench.goal.hedge"
+    /// p99 < %@
+    case benchGoalHedgeShort = "bench.goal.hedgeShort"
+    /// peak RSS < 64 MiB with 1,000 requests in flight
+    case benchGoalMemoryPeak = "bench.goal.memoryPeak"
+    /// no growth over %@ requests (at most 2 MiB or 5%% over the RSS after 10%%)
+    case benchGoalNoGrowth = "bench.goal.noGrowth"
+    /// no growth
+    case benchGoalNoGrowthShort = "bench.goal.noGrowthShort"
+    /// <= 1.2 attempts per request after the first second
+    case benchGoalOutage = "bench.goal.outage"
+    /// p50 added at c=%d < 25 us
+    case benchGoalP50Added = "bench.goal.p50Added"
+    /// recovery <= health interval x rise + one interval = %@
+    case benchGoalRecovery = "bench.goal.recovery"
+    /// p99 added < 1 ms
+    case benchGoalRefused = "bench.goal.refused"
+    /// p99 < +1 ms
+    case benchGoalRefusedShort = "bench.goal.refusedShort"
+    /// throughput at c=%d >= 0.95x plain AHC
+    case benchGoalThroughput = "bench.goal.throughput"
+    /// %1$@ after 10%%, %2$@ at the end (%3$@)
+    case benchGrowth = "bench.growth"
+    /// hedged (%@): 
+    case benchHedgedLabel = "bench.hedgedLabel"
+    /// Multiply every scenario duration (and the request counts of overhead and memory) by this factor (default: 1); 0.1 for a quick run.
+    case benchHelpDurationScale = "bench.help.durationScale"
+    /// Write the results as JSON to this file.
+    case benchHelpJSON = "bench.help.json"
+    /// List the scenarios and exit.
+    case benchHelpList = "bench.help.list"
+    /// Requests of memory (default 1,000,000, scaled).
+    case benchHelpMemoryRequests = "bench.help.memoryRequests"
+    /// Path of proxies.sh (default: Resources/bench/proxies.sh, found from the current directory or the executable).
+    case benchHelpProxyScript = "bench.help.proxyScript"
+    /// Requests per column and concurrency in overhead (default 30,000 at concurrency 1 and 90,000 at 64, scaled).
+    case benchHelpRequests = "bench.help.requests"
+    /// Scenarios to run, in order (default: all): %@.
+    case benchHelpScenarios = "bench.help.scenarios"
+    /// Seed of chaos's kills and revivals (default: %@).
+    case benchHelpSeed = "bench.help.seed"
+    /// Leave HAProxy and nginx out (their columns show skipped).
+    case benchHelpSkipProxies = "bench.help.skipProxies"
+    /// %1$@: %2$@
+    case benchLabelled = "bench.labelled"
+    /// p50 / p99 added over healthy
+    case benchMetricAdded = "bench.metric.added"
+    /// requests slowed (> healthy p99 + 10 ms) or failed
+    case benchMetricAffected = "bench.metric.affected"
+    /// POSTs applied twice (ledger)
+    case benchMetricAppliedTwice = "bench.metric.appliedTwice"
+    /// node attempts per request
+    case benchMetricAttemptsPerRequest = "bench.metric.attemptsPerRequest"
+    /// client RSS after %@ requests (change since 10%%)
+    case benchMetricClientGrowth = "bench.metric.clientGrowth"
+    /// peak RSS of the client process (1,000 in flight)
+    case benchMetricClientPeak = "bench.metric.clientPeak"
+    /// POSTs failed for the caller but applied
+    case benchMetricFailedButApplied = "bench.metric.failedButApplied"
+    /// after the fault p50 / p99 / max
+    case benchMetricFaultLatency = "bench.metric.faultLatency"
+    /// GETs answered 2xx
+    case benchMetricGetSuccess = "bench.metric.getSuccess"
+    /// healthy p50 / p99
+    case benchMetricHealthyLatency = "bench.metric.healthyLatency"
+    /// kills / revivals
+    case benchMetricKillsRevivals = "bench.metric.killsRevivals"
+    /// c=%1$d p50 / p99 (plain AHC: %2$@)
+    case benchMetricLatency = "bench.metric.latency"
+    /// throughput at 1,000 in flight
+    case benchMetricMemoryThroughput = "bench.metric.memoryThroughput"
+    /// POSTs never applied (ledger)
+    case benchMetricNeverApplied = "bench.metric.neverApplied"
+    /// attempts per request, after the first second (nodes' count)
+    case benchMetricOutageAfter = "bench.metric.outageAfter"
+    /// the same, the client's count of each request
+    case benchMetricOutageClient = "bench.metric.outageClient"
+    /// attempts per request, first second
+    case benchMetricOutageFirst = "bench.metric.outageFirst"
+    /// attempts per request, each second
+    case benchMetricOutageSeries = "bench.metric.outageSeries"
+    /// c=%d p50 added over plain AHC
+    case benchMetricP50Added = "bench.metric.p50Added"
+    /// POSTs acknowledged (2xx)
+    case benchMetricPostAcknowledged = "bench.metric.postAcknowledged"
+    /// proxy RSS at the end (change since 10%)
+    case benchMetricProxyGrowth = "bench.metric.proxyGrowth"
+    /// peak RSS of the proxy's processes
+    case benchMetricProxyPeak = "bench.metric.proxyPeak"
+    /// revival to first request served, each cycle
+    case benchMetricRecoveryEach = "bench.metric.recoveryEach"
+    /// worst cycle
+    case benchMetricRecoveryWorst = "bench.metric.recoveryWorst"
+    /// answered 2xx
+    case benchMetricSuccess = "bench.metric.success"
+    /// c=%1$d throughput (plain AHC: %2$@)
+    case benchMetricThroughput = "bench.metric.throughput"
+    /// %1$@ by the client's count (%2$@ by the nodes')
+    case benchOutageMeasured = "bench.outageMeasured"
+    /// finished %1$@ in %2$@ s
+    case benchProgressFinished = "bench.progress.finished"
+    /// cannot write %1$@: %2$@
+    case benchProgressJSONFailed = "bench.progress.jsonFailed"
+    /// results written to %@
+    case benchProgressJSONWritten = "bench.progress.jsonWritten"
+    /// running %1$@: %2$@
+    case benchProgressRunning = "bench.progress.running"
+    /// %1$@ failed: %2$@
+    case benchProgressScenarioFailed = "bench.progress.scenarioFailed"
+    /// starting three demo nodes on 127.0.0.1
+    case benchProgressStartingNodes = "bench.progress.startingNodes"
+    /// starting HAProxy and nginx (installing them if missing)
+    case benchProgressStartingProxies = "bench.progress.startingProxies"
+    /// available at %@
+    case benchProxyAvailable = "bench.proxy.available"
+    /// no reason given
+    case benchProxyNoReason = "bench.proxy.noReason"
+    /// proxies.sh said nothing about it (exit status %d)
+    case benchProxyNoReport = "bench.proxy.noReport"
+    /// Resources/bench/proxies.sh not found
+    case benchProxyScriptMissing = "bench.proxy.scriptMissing"
+    /// skipped
+    case benchProxySkipped = "bench.proxy.skipped"
+    /// unavailable (%@)
+    case benchProxyUnavailable = "bench.proxy.unavailable"
+    /// machine: %1$d cores, %2$@, %3$d MiB, Linux %4$@
+    case benchReportMachine = "bench.report.machine"
+    /// nodes: %@
+    case benchReportNodes = "bench.report.nodes"
+    /// targets
+    case benchReportTargets = "bench.report.targets"
+    /// failover-bench %@
+    case benchReportTitle = "bench.report.title"
+    /// unknown
+    case benchReportUnknown = "bench.report.unknown"
+    /// ; 
+    case benchSeparator = "bench.separator"
+    /// %1$@ of %2$@
+    case benchShare = "bench.share"
+    /// %1$@, p99 %2$@
+    case benchSuccessAndP99 = "bench.successAndP99"
+    /// a random node killed or revived every 500 ms, GETs and POSTs with Idempotency-Key
+    case benchSummaryChaos = "bench.summary.chaos"
+    /// the primary answers 503: added latency and failures
+    case benchSummaryError503 = "bench.summary.error503"
+    /// the primary accepts and never answers: time to a successful answer, without and with hedging
+    case benchSummaryHang = "bench.summary.hang"
+    /// peak RSS with 1,000 requests in flight, RSS after 1,000,000 requests
+    case benchSummaryMemory = "bench.summary.memory"
+    /// every node answers 503 for 10 s at a steady load: attempts per request over time
+    case benchSummaryOutage = "bench.summary.outage"
+    /// requests/s and p50/p99 through the failover client vs plain AsyncHTTPClient, concurrency 1 and 64
+    case benchSummaryOverhead = "bench.summary.overhead"
+    /// time from the primary's revival to the first request it serves
+    case benchSummaryRecovery = "bench.summary.recovery"
+    /// the primary's port closed: added latency of the failover over the healthy path
+    case benchSummaryRefused = "bench.summary.refused"
+    /// goal
+    case benchTableGoal = "bench.table.goal"
+    /// measured
+    case benchTableMeasured = "bench.table.measured"
+    /// metric
+    case benchTableMetric = "bench.table.metric"
+    /// scenario
+    case benchTableScenario = "bench.table.scenario"
+    /// target
+    case benchTableTarget = "bench.table.target"
+    /// verdict
+    case benchTableVerdict = "bench.table.verdict"
+    /// %1$@, %2$@ failed
+    case benchThroughputAndFailures = "bench.throughputAndFailures"
+    /// MET
+    case benchVerdictMet = "bench.verdict.met"
+    /// MISSED
+    case benchVerdictMissed = "bench.verdict.missed"
+    /// NOT MEASURED
+    case benchVerdictNotMeasured = "bench.verdict.notMeasured"
+    /// worst %@
+    case benchWorstOf = "bench.worstOf"
     /// also set as %1$@ (%2$@) to a different value; keep only one
     case configConflict = "config.conflict"
     /// "%1$@" is the same node as %2$@ (%3$@)

@@ -19,7 +19,7 @@ struct TablePrinter {
 
     /// The target checks as a table: goal, measured, verdict.
     func renderChecks(_ checks: [TargetCheck]) -> String {
-        let lines = checks.map { ["\($0.scenario): \($0.goal)", $0.measured, $0.verdict.rawValue.uppercased()] }
+        let lines = checks.map { [BenchText.labelled($0.scenario, $0.goal), $0.measured, BenchText.verdict($0.verdict)] }
         return Self.layout(header: [BenchText.headerGoal, BenchText.headerMeasured, BenchText.headerVerdict], lines: lines)
     }
 

@@ -21,7 +21,7 @@ struct BenchRunner {
         }
         progress(BenchText.nodes(bench.urls))
         for proxy in Column.proxies {
-            progress(BenchText.proxyLine(BenchText.columnName(proxy), describe(bench.proxies.state(of: proxy), url: bench.proxies.baseURL(of: proxy))))
+            progress(BenchText.labelled(BenchText.columnName(proxy), describe(bench.proxies.state(of: proxy), url: bench.proxies.baseURL(of: proxy))))
         }
 
         var reports: [ScenarioReport] = []
@@ -68,7 +68,7 @@ struct BenchRunner {
         let printer = TablePrinter(headers: Dictionary(uniqueKeysWithValues: Column.allCases.map { column in
             (column, column == .failover ? BenchText.columnName(column) : bench.proxies.header(of: column))
         }))
-        var lines = [BenchText.title + " " + ISO8601DateFormatter().string(from: started), machine.summary]
+        var lines = [BenchText.title(ISO8601DateFormatter().string(from: started)), machine.summary]
         lines.append(BenchText.nodes(bench.urls))
         lines.append("")
         lines.append(printer.render(reports.flatMap(\.rows)))

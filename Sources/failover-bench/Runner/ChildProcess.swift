@@ -22,7 +22,7 @@ enum ChildProcess {
 
         var description: String {
             switch self {
-            case .spawn(let path, let code): "cannot run \(path): \(String(cString: strerror(code)))"
+            case .spawn(let path, let code): BenchText.cannotRun(path, String(cString: strerror(code)))
             }
         }
     }

@@ -6,7 +6,7 @@ import OrderedJSON
 /// nodes' shared ledger every POST applied twice or never.
 struct ChaosScenario: Scenario {
     let name = "chaos"
-    let summary = BenchText.summaryChaos
+    var summary: String { BenchText.summaryChaos }
     /// Requests per second, half GETs, half POSTs.
     static let rate = 400.0
     static let period = Duration.milliseconds(500)
@@ -52,7 +52,7 @@ struct ChaosScenario: Scenario {
                 (column, results[column].map { .text(value($0)) } ?? bench.missingCell(column))
             })
         }
-        report.add(BenchText.metricGetSuccess, cells { Format.share($0.getSuccesses, of: $0.gets) }, goal: "100%")
+        report.add(BenchText.metricGetSuccess, cells { Format.share($0.getSuccesses, of: $0.gets) }, goal: Format.percent(whole: 100))
         report.add(BenchText.metricPostAcknowledged, cells { Format.share($0.postsAcknowledged, of: $0.posts) })
         report.add(BenchText.metricAppliedTwice, cells { Format.count($0.appliedTwice) }, goal: "0")
         report.add(BenchText.metricNeverApplied, cells { Format.count($0.neverApplied) }, goal: "0")

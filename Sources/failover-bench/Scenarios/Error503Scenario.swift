@@ -2,7 +2,7 @@
 /// latency and the failures, from the moment it starts.
 struct Error503Scenario: Scenario {
     let name = "error503"
-    let summary = BenchText.summaryError503
+    var summary: String { BenchText.summaryError503 }
 
     func run(in bench: BenchEnvironment) async throws -> ScenarioReport {
         let settings = bench.settings

@@ -144,5 +144,5 @@ func compareWithProxies<Measurement>(
         parts.append(BenchText.comparison(proxy: BenchText.columnName(proxy), ours: describe(ours), theirs: describe(theirs)))
         if !beats(ours, theirs), met != nil { met = false }
     }
-    report.check(goal, measured: parts.joined(separator: "; "), met: met)
+    report.check(goal, measured: parts.joined(separator: BenchText.separator), met: met)
 }

@@ -3,7 +3,7 @@
 /// response timeout) and with the failover client's hedging.
 struct HangScenario: Scenario {
     let name = "hang"
-    let summary = BenchText.summaryHang
+    var summary: String { BenchText.summaryHang }
 
     func run(in bench: BenchEnvironment) async throws -> ScenarioReport {
         let settings = bench.settings

@@ -8,7 +8,7 @@ import Synchronization
 /// drives the proxy, whose processes' memory is read from `/proc` as well.
 struct MemoryScenario: Scenario {
     let name = "memory"
-    let summary = BenchText.summaryMemory
+    var summary: String { BenchText.summaryMemory }
     static let concurrency = 1_000
     static let peakLimitKiB = 64 * 1_024
 
@@ -64,7 +64,8 @@ struct MemoryScenario: Scenario {
             return "\(Format.mebibytes(end)) (\(Self.signed(end - early)))"
         })
         report.add(BenchText.metricMemoryThroughput, cells {
-            "\(Format.rate($0.client.seconds > 0 ? Double($0.client.completed) / $0.client.seconds : 0)), \(Format.count($0.client.failures)) \(BenchText.failedWord)"
+            BenchText.throughputAndFailures(
+                Format.rate($0.client.seconds > 0 ? Double($0.client.completed) / $0.client.seconds : 0), failures: Format.count($0.client.failures))
         })
         report.results = results.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, $0.value.json) } + errors
         if let ours = results[.failover] {

@@ -4,7 +4,7 @@ import OrderedJSON
 /// the failover client and the proxies' own retries are counted the same way.
 struct OutageScenario: Scenario {
     let name = "outage"
-    let summary = BenchText.summaryOutage
+    var summary: String { BenchText.summaryOutage }
     static let rate = 200.0
 
     struct Measurement: Sendable {
@@ -56,7 +56,7 @@ struct OutageScenario: Scenario {
         }
         report.add(BenchText.metricOutageFirst, cells { Format.decimal($0.ratioFirst) })
         report.add(BenchText.metricOutageAfter, cells { Format.decimal($0.ratioAfterFirst, 3) })
-        report.add(BenchText.metricOutageClient, cells { $0.clientRatioAfterFirst.map { Format.decimal($0, 3) } }, goal: "<= 1.2")
+        report.add(BenchText.metricOutageClient, cells { $0.clientRatioAfterFirst.map { Format.decimal($0, 3) } }, goal: "<= " + Format.decimal(1.2, 1))
         report.add(BenchText.metricOutageSeries, cells { measurement in
             zip(measurement.attemptsPerSecond, measurement.sentPerSecond).map { Format.decimal($1 > 0 ? Double($0) / Double($1) : 0, 1) }
                 .joined(separator: " ")

@@ -6,7 +6,7 @@ import Synchronization
 /// checks; nginx's `fail_timeout`). Several cycles under a steady load.
 struct RecoveryScenario: Scenario {
     let name = "recovery"
-    let summary = BenchText.summaryRecovery
+    var summary: String { BenchText.summaryRecovery }
     static let rate = 100.0
     /// Time for every column to move off the killed primary before it is revived.
     static let settle = Duration.seconds(3)

@@ -2,7 +2,7 @@
 /// over, over the healthy path, from the moment it closes.
 struct RefusedScenario: Scenario {
     let name = "refused"
-    let summary = BenchText.summaryRefused
+    var summary: String { BenchText.summaryRefused }
 
     func run(in bench: BenchEnvironment) async throws -> ScenarioReport {
         let settings = bench.settings
