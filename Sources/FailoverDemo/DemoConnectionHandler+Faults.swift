@@ -30,6 +30,31 @@ extension DemoConnectionHandler {
         return self.send(head + [UInt8](repeating: UInt8(ascii: "x"), count: Self.sentLength), context: context)
     }
 
+    /// Writes a `200` head announcing 2,048 bytes, then one byte every `interval` until the
+    /// connection closes (the answer never completes in any reasonable time).
+    func startSlowBody(every interval: TimeAmount, context: ChannelHandlerContext) {
+        let head = DemoWire.head(
+            status: 200,
+            headers: [DemoHeader(name: "Content-Type", value: "application/octet-stream")],
+            contentLength: Self.announcedLength,
+            keepAlive: true,
+            node: self.state.name
+        )
+        self.send(head, context: context)
+        self.trickle(remaining: Self.announcedLength, every: interval, context: context)
+    }
+
+    private func trickle(remaining: Int, every interval: TimeAmount, context: ChannelHandlerContext) {
+        guard remaining > 0 else {
+            self.close(context: context)
+            return
+        }
+        self.after(interval, context: context) { handler in
+            handler.send([UInt8(ascii: "x")], context: context)
+            handler.trickle(remaining: remaining - 1, every: interval, context: context)
+        }
+    }
+
     /// Resets the connection: `SO_LINGER` with a zero timeout, then close, so
     /// the kernel sends a TCP RST and the client sees `ECONNRESET`.
     func reset(context: ChannelHandlerContext) {

@@ -170,6 +170,9 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case .hangMidBody:
             self.stop()
             self.writePartialBody(context: context)
+        case .slowBody(let interval):
+            self.stop()
+            self.startSlowBody(every: TimeAmount(interval), context: context)
         case .resetMidBody:
             self.stop()
             self.writePartialBody(context: context).assumeIsolated().whenComplete { _ in

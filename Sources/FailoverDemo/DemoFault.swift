@@ -24,6 +24,9 @@ public enum DemoFault: Sendable, Equatable {
     case hangBeforeHeaders
     /// Send a `200` head announcing 2,048 bytes, send only 1,024, then stall.
     case hangMidBody
+    /// Send a `200` head announcing 2,048 bytes, then one byte at this interval: a body that
+    /// keeps arriving, too slowly to finish within a request timeout.
+    case slowBody(every: Duration)
     /// Send a `200` head announcing 2,048 bytes, send 1,024, then reset the
     /// connection (TCP RST), so the client sees `ECONNRESET`.
     case resetMidBody
@@ -40,7 +43,7 @@ extension DemoFault {
     /// Whether the fault leaves a connection open with no complete answer.
     var isHang: Bool {
         switch self {
-        case .hangBeforeHeaders, .hangMidBody, .silentStream: true
+        case .hangBeforeHeaders, .hangMidBody, .slowBody, .silentStream: true
         default: false
         }
     }
@@ -56,6 +59,7 @@ extension DemoFault: CustomStringConvertible {
         case .delay(let duration): "delay(\(Self.milliseconds(duration))ms)"
         case .hangBeforeHeaders: "hangBeforeHeaders"
         case .hangMidBody: "hangMidBody"
+        case .slowBody(let interval): "slowBody(\(Self.milliseconds(interval))ms)"
         case .resetMidBody: "resetMidBody"
         case .oversizedBody(let size): "oversizedBody(\(size))"
         case .malformed: "malformed"

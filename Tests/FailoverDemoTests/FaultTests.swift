@@ -150,6 +150,24 @@ import Testing
         }
     }
 
+    @Test func slowBodyKeepsSendingOneByteAtATime() async throws {
+        try await withNode { node, http in
+            await node.setFault(.slowBody(every: .milliseconds(20)))
+            let response = try await http.client.execute(http.request(node.baseURL + "/health"), timeout: .seconds(10))
+            #expect(response.status.code == 200)
+            #expect(response.headers.first(name: "Content-Length") == "2048")
+            var received = 0
+            var chunks = 0
+            for try await chunk in response.body {
+                received += chunk.readableBytes
+                chunks += 1
+                if chunks == 5 { break }
+            }
+            // One byte per write: five reads bring a few bytes, far from the 2,048 announced.
+            #expect(received >= 5 && received < 100)
+        }
+    }
+
     @Test func resetMidBodySendsTheHeadThenResets() async throws {
         try await withNode { node, http in
             await node.setFault(.resetMidBody)

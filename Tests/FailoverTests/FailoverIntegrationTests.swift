@@ -105,6 +105,19 @@ struct FailoverIntegrationTests {
         }
     }
 
+    /// A body that never stops arriving, but too slowly: the idle read timeout never fires, the
+    /// attempt's deadline (checked as the body arrives) cuts it, and the next node answers.
+    @Test func aBodyStillArrivingAtTheDeadlineIsCut() async throws {
+        try await withClient(configure: { $0.timeouts = .init(request: .milliseconds(300), total: .seconds(5), connect: .milliseconds(300)) }) { cluster, client in
+            await cluster[0].setFault(.slowBody(every: .milliseconds(20)))
+            let response = try await client.get("/api/stats")
+            #expect(response.status == .ok)
+            #expect(response.node.index == 1)
+            #expect(response.attempts.first?.outcome == .failure(TransportFailure(.timeout)))
+            #expect(response.attempts.first.map { $0.duration >= .milliseconds(290) } == true)
+        }
+    }
+
     @Test func theOverallDeadlineNamesTheNodesTried() async throws {
         try await withClient(configure: { $0.timeouts = .init(request: .seconds(1), total: .milliseconds(1500), connect: .milliseconds(300)) }) { cluster, client in
             for node in cluster.nodes { await node.setFault(.hangBeforeHeaders) }

@@ -58,7 +58,8 @@ public final class FailoverClient: Sendable {
         settings = ClientSettings(configuration)
         self.logger = logger
         let transport = transport ?? HTTPClientTransport(
-            connectTimeout: configuration.timeouts.connect, maxConnectionsPerNode: configuration.maxConnectionsPerNode)
+            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request,
+            maxConnectionsPerNode: configuration.maxConnectionsPerNode)
         self.transport = transport
         self.classifier = classifier
         healthChecker = HealthChecker(transport: transport)

@@ -23,6 +23,9 @@ final class ClusterState: Sendable {
         var rise: Int
         var fall: Int
 
+        /// The last candidate list, reused while nothing it depends on has changed.
+        var candidateCache: CandidateCache?
+
         func position(of url: NodeURL) -> Int? { records.firstIndex { $0.node.url == url } }
 
         var enabledByPriority: [Record] {
@@ -73,34 +76,63 @@ final class ClusterState: Sendable {
         broadcaster.yield(events)
     }
 
+    /// How a node takes part in the candidate list.
+    enum Eligibility: Equatable {
+        case eligible, lastResort, excluded
+
+        init(_ record: Record) {
+            self = !record.node.isEnabled || record.machine.state == .disabled ? .excluded
+                : record.machine.state.isEligible ? .eligible : .lastResort
+        }
+    }
+
+    /// A candidate list and what it was computed from: the current node, and each node with its
+    /// eligibility. Most requests find the cluster as the previous one did and reuse the list.
+    struct CandidateCache {
+        var current: Int
+        var nodes: [(node: Node, eligibility: Eligibility)]
+        var result: (current: NodeURL?, list: [Candidate])
+
+        func matches(_ storage: Storage) -> Bool {
+            guard current == storage.current, nodes.count == storage.records.count else { return false }
+            for (cached, record) in zip(nodes, storage.records) where cached.node != record.node || cached.eligibility != Eligibility(record) {
+                return false
+            }
+            return true
+        }
+    }
+
     /// The nodes to try for a request: the current one if eligible, then eligible nodes by priority,
     /// then down nodes by priority. Disabled nodes never.
     func candidates() -> (current: NodeURL?, list: [Candidate]) {
         storage.withLock { storage in
-            let byPriority = storage.enabledByPriority
-            let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current] : nil
-            var list: [Candidate] = []
-            if let current, current.node.isEnabled, current.machine.state.isEligible {
-                list.append(Candidate(node: current.node, isLastResort: false))
-            }
-            for record in byPriority where record.machine.state.isEligible && record.node.url != list.first?.node.url {
-                list.append(Candidate(node: record.node, isLastResort: false))
-            }
-            for record in byPriority where !record.machine.state.isEligible {
-                list.append(Candidate(node: record.node, isLastResort: true))
-            }
-            return (current?.node.url, list)
+            if let cache = storage.candidateCache, cache.matches(storage) { return cache.result }
+            let result = Self.candidates(in: storage)
+            storage.candidateCache = CandidateCache(
+                current: storage.current, nodes: storage.records.map { ($0.node, Eligibility($0)) }, result: result)
+            return result
         }
+    }
+
+    private static func candidates(in storage: Storage) -> (current: NodeURL?, list: [Candidate]) {
+        let byPriority = storage.enabledByPriority
+        let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current] : nil
+        var list: [Candidate] = []
+        if let current, current.node.isEnabled, current.machine.state.isEligible {
+            list.append(Candidate(node: current.node, isLastResort: false))
+        }
+        for record in byPriority where record.machine.state.isEligible && record.node.url != list.first?.node.url {
+            list.append(Candidate(node: record.node, isLastResort: false))
+        }
+        for record in byPriority where !record.machine.state.isEligible {
+            list.append(Candidate(node: record.node, isLastResort: true))
+        }
+        return (current?.node.url, list)
     }
 
     /// Records an attempt that the node answered usefully.
     func recordSuccess(node: Node, latency: Duration) {
-        metrics.attempt(node: node.index, success: true, latency: latency)
-        mutate { storage, events in
-            guard let position = storage.position(of: node.url) else { return }
-            storage.records[position].metrics.recordRequest(success: true, latency: latency, error: nil)
-            Self.feed(.success, to: position, in: &storage, events: &events)
-        }
+        recordSuccess(node: node, latency: latency, promotion: nil)
     }
 
     /// Records an attempt that failed on the node.
@@ -170,18 +202,36 @@ final class ClusterState: Sendable {
         events.append(.switchedNode(from: from, to: best.node.index, url: best.node.url, reason: .failback))
     }
 
-    /// Makes `node` current after it answered, unless the current node changed since the request
-    /// started (so a late answer from an old node does not switch back).
-    func promote(node: Node, ifCurrentIs expected: NodeURL?) {
+    /// Records the answer a request delivered and makes its node current, unless the current node
+    /// changed since the request started (so a late answer from an old node does not switch back).
+    /// One acquisition of the lock: the end of every successful request.
+    func recordDelivered(node: Node, latency: Duration, ifCurrentIs expected: NodeURL?) {
+        recordSuccess(node: node, latency: latency, promotion: Promotion(expectedCurrent: expected))
+    }
+
+    /// A node to make current if the current node is still `expectedCurrent`.
+    private struct Promotion {
+        var expectedCurrent: NodeURL?
+    }
+
+    private func recordSuccess(node: Node, latency: Duration, promotion: Promotion?) {
+        metrics.attempt(node: node.index, success: true, latency: latency)
         mutate { storage, events in
-            guard let position = storage.position(of: node.url), position != storage.current else { return }
-            let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current].node.url : nil
-            guard current == expected else { return }
-            let from = storage.current
-            storage.current = position
-            storage.pinned = false
-            events.append(.switchedNode(from: from, to: position, url: node.url, reason: .failover))
+            guard let position = storage.position(of: node.url) else { return }
+            storage.records[position].metrics.recordRequest(success: true, latency: latency, error: nil)
+            Self.feed(.success, to: position, in: &storage, events: &events)
+            if let promotion { Self.promote(node, ifCurrentIs: promotion.expectedCurrent, in: &storage, events: &events) }
         }
+    }
+
+    private static func promote(_ node: Node, ifCurrentIs expected: NodeURL?, in storage: inout Storage, events: inout [FailoverEvent]) {
+        guard let position = storage.position(of: node.url), position != storage.current else { return }
+        let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current].node.url : nil
+        guard current == expected else { return }
+        let from = storage.current
+        storage.current = position
+        storage.pinned = false
+        events.append(.switchedNode(from: from, to: position, url: node.url, reason: .failover))
     }
 
     /// The recent p95 latency of a node, if it has answered.

@@ -25,10 +25,9 @@ struct MetricsRecorder: Sendable {
     }
 
     func attempt(node: Int, success: Bool, latency: Duration?) {
-        counter("failover_attempts_total", [("node", "\(node)"), ("outcome", success ? "success" : "failure")]).increment()
-        if let latency {
-            timer("failover_attempt_duration", [("node", "\(node)")]).recordNanoseconds(latency.nanoseconds)
-        }
+        let instruments = handles.attempts(node: node) { AttemptInstruments(node: node, factory: factory) }
+        (success ? instruments.successes : instruments.failures).increment()
+        if let latency { instruments.duration.recordNanoseconds(latency.nanoseconds) }
     }
 
     func healthCheck(node: Int, healthy: Bool, latency: Duration) {
@@ -54,10 +53,35 @@ struct MetricsRecorder: Sendable {
     }
 }
 
+/// The metrics of one node's attempts: on the path of every request, so made once per node and
+/// found by the node's index, not by building label strings.
+private struct AttemptInstruments: Sendable {
+    let successes: Counter
+    let failures: Counter
+    let duration: Timer
+
+    init(node: Int, factory: any MetricsFactory) {
+        successes = Counter(label: "failover_attempts_total", dimensions: [("node", "\(node)"), ("outcome", "success")], factory: factory)
+        failures = Counter(label: "failover_attempts_total", dimensions: [("node", "\(node)"), ("outcome", "failure")], factory: factory)
+        duration = Timer(label: "failover_attempt_duration", dimensions: [("node", "\(node)")], factory: factory)
+    }
+}
+
 /// The metric objects made so far, by label and dimensions.
 private final class Handles: Sendable {
     private let counters = Mutex<[String: Counter]>([:])
     private let timers = Mutex<[String: Timer]>([:])
+    private let attempts = Mutex<[AttemptInstruments?]>([])
+
+    func attempts(node: Int, make: () -> AttemptInstruments) -> AttemptInstruments {
+        attempts.withLock { made in
+            if node < made.count, let existing = made[node] { return existing }
+            if node >= made.count { made.append(contentsOf: repeatElement(nil, count: node + 1 - made.count)) }
+            let instruments = make()
+            made[node] = instruments
+            return instruments
+        }
+    }
 
     static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
         dimensions.reduce(label) { $0 + "|" + $1.0 + "=" + $1.1 }

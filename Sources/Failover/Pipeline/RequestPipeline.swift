@@ -45,7 +45,7 @@ struct RequestPipeline: Sendable {
     }
 
     func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
-        let maxBodySize = settings.configuration.maxResponseBodySize
+        let maxBodySize = settings.policy.maxResponseBodySize
         let delivered = try await run(request, enforcesDeadline: false) { node, deadline in
             let answer = try await transport.send(transportRequest(request, node: node, maxBodySize: maxBodySize), deadline: deadline)
             return AttemptAnswer(status: answer.status, headers: answer.headers, payload: answer.body)
@@ -65,7 +65,7 @@ struct RequestPipeline: Sendable {
         attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>
     ) async throws -> Delivered<Payload> {
         try validate(request)
-        let configuration = settings.configuration
+        let configuration = settings.policy
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + configuration.timeouts.total
@@ -95,8 +95,7 @@ struct RequestPipeline: Sendable {
                     cluster.broadcaster.yield([.attemptFailed(failed)])
                 }
                 attempts.append(Attempt(node: node.index, url: node.url, retry: 0, outcome: winner.outcome, duration: winner.elapsed))
-                cluster.recordSuccess(node: node, latency: winner.elapsed)
-                cluster.promote(node: node, ifCurrentIs: startCurrent)
+                cluster.recordDelivered(node: node, latency: winner.elapsed, ifCurrentIs: startCurrent)
                 guard let answer = winner.answer else { throw CancellationError() }
                 return Delivered(answer: answer, node: node, attempts: attempts, duration: start.duration(to: clock.now))
             case .results(let results):
@@ -112,7 +111,7 @@ struct RequestPipeline: Sendable {
         candidateLoop: for (position, candidate) in candidates.enumerated() {
             let node = candidate.node
             if position > 0 {
-                guard switches < configuration.effectiveMaxFailoverAttempts else { break }
+                guard switches < configuration.maxFailoverAttempts else { break }
                 if candidate.isLastResort, let budget, !budget.withdraw() {
                     budgetExhausted = true
                     break
@@ -151,8 +150,7 @@ struct RequestPipeline: Sendable {
                         cluster.recordFailure(node: node, outcome: outcome, latency: nil)
                         throw FailoverError(.requestFailed, attempts: attempts, nodeCount: nodeCount, request: request)
                     }
-                    cluster.recordSuccess(node: node, latency: elapsed)
-                    cluster.promote(node: node, ifCurrentIs: startCurrent)
+                    cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: startCurrent)
                     return Delivered(answer: response, node: node, attempts: attempts, duration: start.duration(to: clock.now))
                 case .fail:
                     cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
@@ -246,7 +244,7 @@ struct RequestPipeline: Sendable {
 
     private func retryOrMoveOn(
         retry: Int, after: Duration?, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
-        configuration: FailoverClient.Configuration
+        configuration: RequestPolicy
     ) -> Next {
         guard retry < configuration.retry.maxRetries else { return .nextNode }
         var generator = SystemRandomNumberGenerator()
@@ -264,10 +262,28 @@ struct RequestPipeline: Sendable {
             maxResponseBodySize: maxBodySize)
     }
 
+    /// Whether `path` is a path and query to append to a base URL: no scheme (`://`), no
+    /// whitespace, no control character. One pass over the UTF-8 bytes; Unicode properties are
+    /// looked up only for non-ASCII paths.
+    static func isRelative(_ path: String) -> Bool {
+        var slashesAfterColon = -1  // -1: no colon just before; 0: ":" seen; 1: ":/" seen
+        var ascii = true
+        for byte in path.utf8 {
+            if byte <= 0x20 || byte == 0x7F { return false }
+            if byte >= 0x80 { ascii = false }
+            switch (byte, slashesAfterColon) {
+            case (UInt8(ascii: ":"), _): slashesAfterColon = 0
+            case (UInt8(ascii: "/"), 0): slashesAfterColon = 1
+            case (UInt8(ascii: "/"), 1): return false
+            default: slashesAfterColon = -1
+            }
+        }
+        return ascii || !path.unicodeScalars.contains { $0.properties.isWhitespace }
+    }
+
     private func validate(_ request: FailoverRequest) throws(FailoverError) {
         let path = request.path
-        let invalid = path.contains("://") || path.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
-        guard !invalid else {
+        guard Self.isRelative(path) else {
             throw FailoverError(.invalidRequest, nodeCount: cluster.nodeCount, request: request, subject: path)
         }
     }

@@ -80,8 +80,7 @@ struct EventStreamSession: Sendable {
                     if response.status >= 500 { cluster.recordFailure(node: node, outcome: outcome, latency: elapsed) }
                     continue
                 }
-                cluster.recordSuccess(node: node, latency: elapsed)
-                cluster.promote(node: node, ifCurrentIs: current)
+                cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: current)
                 streamed = true
                 attempts = []
                 failedRounds = 0

@@ -11,9 +11,11 @@ final class PlainDriver: RequestDriver {
     let baseURL: String
     let timeout: Duration
     private let client: HTTPClient
+    /// Connections per host, of this client and of the failover client it is compared with.
+    static let maxConnections = 64
 
     /// Creates a client for `baseURL`; each request may take up to `timeout`.
-    init(baseURL: String, timeout: Duration = .seconds(15), maxConnections: Int = 64) {
+    init(baseURL: String, timeout: Duration = .seconds(15), maxConnections: Int = PlainDriver.maxConnections) {
         self.baseURL = baseURL
         self.timeout = timeout
         var configuration = HTTPClient.Configuration()

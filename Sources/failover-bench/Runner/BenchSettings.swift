@@ -59,6 +59,8 @@ struct BenchSettings: Sendable {
         configuration.selectionTTL = .zero
         configuration.stateFile = nil
         configuration.hedging = hedgeDelay.map { .init(delay: $0, adaptive: false) }
+        // The same pool as the plain AsyncHTTPClient it is compared with (`PlainDriver`).
+        configuration.maxConnectionsPerNode = PlainDriver.maxConnections
         return configuration
     }
 
