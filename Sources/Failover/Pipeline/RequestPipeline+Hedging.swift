@@ -28,6 +28,7 @@ extension RequestPipeline {
     /// Sends to `first`; if it has not answered after `delay`, sends the same request to `second`
     /// too (when the retry budget allows), and the first answer the classifier delivers wins; the
     /// other attempt is cancelled.
+    @inline(never)  // keeps the task group's frame out of every request's frame
     func hedge<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
         first: Node, second: Node, delay: Duration, until deadline: ContinuousClock.Instant, request: FailoverRequest,

@@ -60,144 +60,48 @@ struct RequestPipeline: Sendable {
     ///
     /// A ``Transport`` keeps its own deadline (its contract); other senders (the OpenAPI middleware's
     /// `next`) are bounded here with `enforcesDeadline`.
+    ///
+    /// The loop itself only sends and waits: what to make of each attempt is decided by the
+    /// synchronous ``judge(_:on:retry:staleRetryUsed:request:run:)``, and the hedging phase is a
+    /// function of its own, so the frame every request keeps while it waits stays small.
     func run<Payload: Sendable>(
         _ request: FailoverRequest, enforcesDeadline: Bool = true,
         attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>
     ) async throws -> Delivered<Payload> {
         try validate(request)
-        let configuration = settings.policy
-        let clock = ContinuousClock()
-        let start = clock.now
-        let deadline = start + configuration.timeouts.total
-        budget?.deposit()
-        let (startCurrent, candidates) = cluster.candidates()
-        let nodeCount = cluster.nodeCount
-        guard !candidates.isEmpty else { throw FailoverError(.noEnabledNode, nodeCount: nodeCount, request: request) }
-
-        var attempts: [Attempt] = []
-        var switches = 0
-        var budgetExhausted = false
-        var lastRetryableResponse: (AttemptAnswer<Payload>, Node)?
-
-        var prefetched: [NodeURL: RawAttempt<Payload>] = [:]
-        if let hedging = configuration.hedging, request.isIdempotent, candidates.count > 1, !candidates[1].isLastResort {
-            let first = candidates[0].node, second = candidates[1].node
-            let attemptDeadline = min(start + configuration.timeouts.request, deadline)
-            switch try await hedge(
-                attempt, first: first, second: second, delay: hedgeDelay(hedging, node: first), until: attemptDeadline, request: request,
-                enforcesDeadline: enforcesDeadline
-            ) {
-            case .won(let node, let winner, let others):
-                for (loser, result) in others {
-                    let failed = Attempt(node: loser.index, url: loser.url, retry: 0, outcome: result.outcome, duration: result.elapsed)
-                    attempts.append(failed)
-                    cluster.recordFailure(node: loser, outcome: result.outcome, latency: result.elapsed)
-                    cluster.broadcaster.yield([.attemptFailed(failed)])
-                }
-                attempts.append(Attempt(node: node.index, url: node.url, retry: 0, outcome: winner.outcome, duration: winner.elapsed))
-                cluster.recordDelivered(node: node, latency: winner.elapsed, ifCurrentIs: startCurrent)
-                guard let answer = winner.answer else { throw CancellationError() }
-                return Delivered(answer: answer, node: node, attempts: attempts, duration: start.duration(to: clock.now))
-            case .results(let results):
-                prefetched = results
+        var run = try RunState<Payload>(request: request, policy: settings.policy, pipeline: self)
+        let candidates = run.candidates
+        if let hedging = run.policy.hedging, request.isIdempotent, candidates.count > 1, !candidates[1].isLastResort {
+            if let delivered = try await hedgingPhase(hedging, request: request, run: &run, attempt: attempt, enforcesDeadline: enforcesDeadline) {
+                return delivered
             }
         }
-
-        func timeoutError() -> FailoverError {
-            FailoverError(.timeout, attempts: attempts, nodeCount: nodeCount, request: request,
-                          deadlineMilliseconds: configuration.timeouts.total.wholeMilliseconds)
-        }
-
         candidateLoop: for (position, candidate) in candidates.enumerated() {
             let node = candidate.node
             if position > 0 {
-                guard switches < configuration.maxFailoverAttempts else { break }
+                guard run.switches < run.policy.maxFailoverAttempts else { break }
                 if candidate.isLastResort, let budget, !budget.withdraw() {
-                    budgetExhausted = true
+                    run.budgetExhausted = true
                     break
                 }
-                switches += 1
+                run.switches += 1
             }
             var retry = 0
             var staleRetryUsed = false
             while true {
                 try Task.checkCancellation()
-                guard clock.now < deadline else { throw timeoutError() }
-                let attemptStart = clock.now
-                let attemptDeadline = min(attemptStart + configuration.timeouts.request, deadline)
-
+                guard ContinuousClock.now < run.deadline else { throw run.timeoutError() }
                 let raw: RawAttempt<Payload>
-                if retry == 0, !staleRetryUsed, let early = prefetched.removeValue(forKey: node.url) {
+                if retry == 0, !staleRetryUsed, let early = run.prefetched.removeValue(forKey: node.url) {
                     raw = early  // already sent by the hedging phase
                 } else {
+                    let attemptDeadline = min(ContinuousClock.now + run.policy.timeouts.request, run.deadline)
                     raw = try await perform(attempt, on: node, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
                 }
-                let outcome = raw.outcome
-                let response = raw.answer
-                let elapsed = raw.elapsed
-                let attempt = Attempt(node: node.index, url: node.url, retry: retry, outcome: outcome, duration: elapsed)
-                attempts.append(attempt)
-
-                let context = ClassificationContext(
-                    request: request, outcome: outcome, responseHeaders: response?.headers ?? [:],
-                    retriesRemaining: max(0, configuration.retry.maxRetries - retry))
-                let decision = classifier.classify(context)
-                let next: Next
-                switch decision {
-                case .deliver:
-                    guard let response else {
-                        // A classifier that delivers a transport failure: nothing to deliver, report it.
-                        cluster.recordFailure(node: node, outcome: outcome, latency: nil)
-                        throw FailoverError(.requestFailed, attempts: attempts, nodeCount: nodeCount, request: request)
-                    }
-                    cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: startCurrent)
-                    return Delivered(answer: response, node: node, attempts: attempts, duration: start.duration(to: clock.now))
-                case .fail:
-                    cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
-                    throw FailoverError(.requestFailed, attempts: attempts, nodeCount: nodeCount, request: request)
-                case .retry(let after):
-                    if isNodeFailure(outcome) {
-                        cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
-                    } else if let response {
-                        lastRetryableResponse = (response, node)
-                    }
-                    next = retryOrMoveOn(retry: retry, after: after, now: clock.now, deadline: deadline, configuration: configuration)
-                case .failover:
-                    if retry == 0, !staleRetryUsed, case .failure(let failure) = outcome, failure.kind == .connectionClosed {
-                        // A pooled connection the node had closed says nothing about the node: try a
-                        // fresh connection once, at once, before judging it.
-                        staleRetryUsed = true
-                        next = .retrySameNode(after: .zero, countsAsRetry: false)
-                    } else if let response, response.status == 408 || response.status == 429 {
-                        // "Come back later" says nothing against the node: keep the answer in case
-                        // every node says the same, and try the next one.
-                        lastRetryableResponse = (response, node)
-                        next = .nextNode
-                    } else {
-                        cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
-                        next = .nextNode
-                    }
-                }
-
-                cluster.broadcaster.yield([.attemptFailed(attempt)])
-                logger.info("\(FailoverEvent.attemptFailed(attempt))", metadata: [
-                    "failover.node": "\(node.index)", "failover.attempt": "\(attempts.count)",
-                    "failover.outcome": "\(outcome.identifier)", "failover.detail": "\(outcome.detail)",
-                ])
-                guard request.mayResend(after: outcome) else {
-                    if let response {
-                        // The node answered; the answer is the caller's to judge, not ours to repeat.
-                        return Delivered(answer: response, node: node, attempts: attempts, duration: start.duration(to: clock.now))
-                    }
-                    let error = FailoverError(.notResent, attempts: attempts, nodeCount: nodeCount, request: request)
-                    logger.notice("\(error.message(in: .current))", metadata: ["failover.node": "\(node.index)", "failover.outcome": "\(outcome.identifier)"])
-                    throw error
-                }
-                switch next {
+                switch try judge(raw, on: node, retry: retry, staleRetryUsed: &staleRetryUsed, request: request, run: &run) {
+                case .delivered(let delivered):
+                    return delivered
                 case .retrySameNode(let delay, let countsAsRetry):
-                    let event = FailoverEvent.retrying(node: node.index, retry: retry + 1, delay: delay)
-                    cluster.broadcaster.yield([event])
-                    logger.debug("\(event)", metadata: ["failover.node": "\(node.index)", "failover.delayMs": "\(delay.wholeMilliseconds)"])
                     if delay > .zero { try await Task.sleep(for: delay) }
                     if countsAsRetry { retry += 1 }
                 case .nextNode:
@@ -205,16 +109,132 @@ struct RequestPipeline: Sendable {
                 }
             }
         }
-
-        if let (response, node) = lastRetryableResponse {
+        if let (response, node) = run.lastRetryableResponse {
             // Every node asked us to come back later (429/408) and we could not wait: say so as they did.
-            return Delivered(answer: response, node: node, attempts: attempts, duration: start.duration(to: clock.now))
+            return run.deliver(response, from: node)
         }
-        if clock.now >= deadline { throw timeoutError() }
-        throw FailoverError(.allNodesUnavailable, attempts: attempts, nodeCount: nodeCount, request: request, budgetExhausted: budgetExhausted)
+        if ContinuousClock.now >= run.deadline { throw run.timeoutError() }
+        throw FailoverError(
+            .allNodesUnavailable, attempts: run.attempts, nodeCount: run.nodeCount, request: request, budgetExhausted: run.budgetExhausted)
+    }
+
+    /// What the loop does after an attempt.
+    private enum Step<Payload: Sendable> {
+        case delivered(Delivered<Payload>)
+        /// Try the same node again; a fresh-connection retry does not count against `MAX_RETRIES`.
+        case retrySameNode(after: Duration, countsAsRetry: Bool)
+        case nextNode
+    }
+
+    /// Classifies one attempt, records it against the node, and says what comes next (or throws
+    /// the request's error).
+    private func judge<Payload: Sendable>(
+        _ raw: RawAttempt<Payload>, on node: Node, retry: Int, staleRetryUsed: inout Bool, request: FailoverRequest,
+        run: inout RunState<Payload>
+    ) throws -> Step<Payload> {
+        let outcome = raw.outcome
+        let response = raw.answer
+        let elapsed = raw.elapsed
+        let attempt = Attempt(node: node.index, url: node.url, retry: retry, outcome: outcome, duration: elapsed)
+        run.attempts.append(attempt)
+
+        let context = ClassificationContext(
+            request: request, outcome: outcome, responseHeaders: response?.headers ?? [:],
+            retriesRemaining: max(0, run.policy.retry.maxRetries - retry))
+        let next: Next
+        switch classifier.classify(context) {
+        case .deliver:
+            guard let response else {
+                // A classifier that delivers a transport failure: nothing to deliver, report it.
+                cluster.recordFailure(node: node, outcome: outcome, latency: nil)
+                throw FailoverError(.requestFailed, attempts: run.attempts, nodeCount: run.nodeCount, request: request)
+            }
+            cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: run.startCurrent)
+            return .delivered(run.deliver(response, from: node))
+        case .fail:
+            cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
+            throw FailoverError(.requestFailed, attempts: run.attempts, nodeCount: run.nodeCount, request: request)
+        case .retry(let after):
+            if isNodeFailure(outcome) {
+                cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
+            } else if let response {
+                run.lastRetryableResponse = (response, node)
+            }
+            next = retryOrMoveOn(retry: retry, after: after, now: ContinuousClock.now, deadline: run.deadline, policy: run.policy)
+        case .failover:
+            if retry == 0, !staleRetryUsed, case .failure(let failure) = outcome, failure.kind == .connectionClosed {
+                // A pooled connection the node had closed says nothing about the node: try a
+                // fresh connection once, at once, before judging it.
+                staleRetryUsed = true
+                next = .retrySameNode(after: .zero, countsAsRetry: false)
+            } else if let response, response.status == 408 || response.status == 429 {
+                // "Come back later" says nothing against the node: keep the answer in case
+                // every node says the same, and try the next one.
+                run.lastRetryableResponse = (response, node)
+                next = .nextNode
+            } else {
+                cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
+                next = .nextNode
+            }
+        }
+
+        cluster.broadcaster.yield([.attemptFailed(attempt)])
+        logger.info("\(FailoverEvent.attemptFailed(attempt))", metadata: [
+            "failover.node": "\(node.index)", "failover.attempt": "\(run.attempts.count)",
+            "failover.outcome": "\(outcome.identifier)", "failover.detail": "\(outcome.detail)",
+        ])
+        guard request.mayResend(after: outcome) else {
+            if let response {
+                // The node answered; the answer is the caller's to judge, not ours to repeat.
+                return .delivered(run.deliver(response, from: node))
+            }
+            let error = FailoverError(.notResent, attempts: run.attempts, nodeCount: run.nodeCount, request: request)
+            logger.notice("\(error.message(in: .current))", metadata: ["failover.node": "\(node.index)", "failover.outcome": "\(outcome.identifier)"])
+            throw error
+        }
+        switch next {
+        case .retrySameNode(let delay, let countsAsRetry):
+            let event = FailoverEvent.retrying(node: node.index, retry: retry + 1, delay: delay)
+            cluster.broadcaster.yield([event])
+            logger.debug("\(event)", metadata: ["failover.node": "\(node.index)", "failover.delayMs": "\(delay.wholeMilliseconds)"])
+            return .retrySameNode(after: delay, countsAsRetry: countsAsRetry)
+        case .nextNode:
+            return .nextNode
+        }
+    }
+
+    /// Sends to the first two candidates with a hedge (see ``hedge(_:first:second:delay:until:request:enforcesDeadline:)``):
+    /// returns the winner's answer, or leaves the results for the loop in `run.prefetched`.
+    @inline(never)
+    private func hedgingPhase<Payload: Sendable>(
+        _ hedging: FailoverClient.Configuration.Hedging, request: FailoverRequest, run: inout RunState<Payload>,
+        attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>, enforcesDeadline: Bool
+    ) async throws -> Delivered<Payload>? {
+        let first = run.candidates[0].node, second = run.candidates[1].node
+        let attemptDeadline = min(run.start + run.policy.timeouts.request, run.deadline)
+        switch try await hedge(
+            attempt, first: first, second: second, delay: hedgeDelay(hedging, node: first), until: attemptDeadline, request: request,
+            enforcesDeadline: enforcesDeadline
+        ) {
+        case .won(let node, let winner, let others):
+            for (loser, result) in others {
+                let failed = Attempt(node: loser.index, url: loser.url, retry: 0, outcome: result.outcome, duration: result.elapsed)
+                run.attempts.append(failed)
+                cluster.recordFailure(node: loser, outcome: result.outcome, latency: result.elapsed)
+                cluster.broadcaster.yield([.attemptFailed(failed)])
+            }
+            run.attempts.append(Attempt(node: node.index, url: node.url, retry: 0, outcome: winner.outcome, duration: winner.elapsed))
+            cluster.recordDelivered(node: node, latency: winner.elapsed, ifCurrentIs: run.startCurrent)
+            guard let answer = winner.answer else { throw CancellationError() }
+            return run.deliver(answer, from: node)
+        case .results(let results):
+            run.prefetched = results
+            return nil
+        }
     }
 
     /// Sends one attempt within its deadline; every failure becomes an outcome (only cancellation throws).
+    @inline(never)
     func perform<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
         on node: Node, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
@@ -244,7 +264,7 @@ struct RequestPipeline: Sendable {
 
     private func retryOrMoveOn(
         retry: Int, after: Duration?, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
-        configuration: RequestPolicy
+        policy configuration: RequestPolicy
     ) -> Next {
         guard retry < configuration.retry.maxRetries else { return .nextNode }
         var generator = SystemRandomNumberGenerator()
@@ -286,6 +306,44 @@ struct RequestPipeline: Sendable {
         guard Self.isRelative(path) else {
             throw FailoverError(.invalidRequest, nodeCount: cluster.nodeCount, request: request, subject: path)
         }
+    }
+}
+
+/// The state of one request through the pipeline: what it started from and every attempt so far.
+private struct RunState<Payload: Sendable> {
+    let request: FailoverRequest
+    let policy: RequestPolicy
+    let start: ContinuousClock.Instant
+    let deadline: ContinuousClock.Instant
+    /// The current node when the request started (a late answer from it may not switch back).
+    let startCurrent: NodeURL?
+    let candidates: [ClusterState.Candidate]
+    let nodeCount: Int
+    var attempts: [Attempt] = []
+    var switches = 0
+    var budgetExhausted = false
+    var lastRetryableResponse: (AttemptAnswer<Payload>, Node)?
+    /// Results the hedging phase got and did not deliver: the first attempts of their nodes.
+    var prefetched: [NodeURL: RawAttempt<Payload>] = [:]
+
+    init(request: FailoverRequest, policy: RequestPolicy, pipeline: RequestPipeline) throws(FailoverError) {
+        self.request = request
+        self.policy = policy
+        start = ContinuousClock.now
+        deadline = start + policy.timeouts.total
+        pipeline.budget?.deposit()
+        (startCurrent, candidates) = pipeline.cluster.candidates()
+        nodeCount = pipeline.cluster.nodeCount
+        guard !candidates.isEmpty else { throw FailoverError(.noEnabledNode, nodeCount: nodeCount, request: request) }
+    }
+
+    func deliver(_ answer: AttemptAnswer<Payload>, from node: Node) -> Delivered<Payload> {
+        Delivered(answer: answer, node: node, attempts: attempts, duration: start.duration(to: .now))
+    }
+
+    func timeoutError() -> FailoverError {
+        FailoverError(.timeout, attempts: attempts, nodeCount: nodeCount, request: request,
+                      deadlineMilliseconds: policy.timeouts.total.wholeMilliseconds)
     }
 }
 
