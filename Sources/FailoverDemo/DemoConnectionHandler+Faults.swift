@@ -16,31 +16,28 @@ extension DemoConnectionHandler {
     /// The chunk size of a streamed oversized body.
     static let chunkSize = 64 * 1024
 
-    /// Writes a `200` head announcing 2,048 bytes and only 1,024 of them.
-    /// - Returns: A future that completes when the bytes are written.
-    @discardableResult
-    func writePartialBody(context: ChannelHandlerContext) -> EventLoopFuture<Void> {
-        let head = DemoWire.head(
+    /// The `200` head of an answer that never completes: it announces 2,048 bytes.
+    private var unfinishedHead: [UInt8] {
+        DemoWire.head(
             status: 200,
             headers: [DemoHeader(name: "Content-Type", value: "application/octet-stream")],
             contentLength: Self.announcedLength,
             keepAlive: true,
             node: self.state.name
         )
-        return self.send(head + [UInt8](repeating: UInt8(ascii: "x"), count: Self.sentLength), context: context)
+    }
+
+    /// Writes a `200` head announcing 2,048 bytes and only 1,024 of them.
+    /// - Returns: A future that completes when the bytes are written.
+    @discardableResult
+    func writePartialBody(context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        self.send(self.unfinishedHead + [UInt8](repeating: UInt8(ascii: "x"), count: Self.sentLength), context: context)
     }
 
     /// Writes a `200` head announcing 2,048 bytes, then one byte every `interval` until the
     /// connection closes (the answer never completes in any reasonable time).
     func startSlowBody(every interval: TimeAmount, context: ChannelHandlerContext) {
-        let head = DemoWire.head(
-            status: 200,
-            headers: [DemoHeader(name: "Content-Type", value: "application/octet-stream")],
-            contentLength: Self.announcedLength,
-            keepAlive: true,
-            node: self.state.name
-        )
-        self.send(head, context: context)
+        self.send(self.unfinishedHead, context: context)
         self.trickle(remaining: Self.announcedLength, every: interval, context: context)
     }
 

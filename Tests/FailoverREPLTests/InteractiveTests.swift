@@ -40,18 +40,23 @@ struct InteractiveTests {
         try await terminal.waitForNext("failover[0]> ")
         #expect(terminal.output.components(separatedBy: "Current node: 0").count - 1 == 2)
 
-        // Ctrl-C cancels a hanging request and the REPL goes on.
-        terminal.send("demo hang 0\r")
-        try await terminal.waitForNext("failover[0]> ")
+        // Ctrl-C cancels a hanging request and the REPL goes on. Every node hangs, so the request
+        // lasts the demo's whole 8 s deadline: Ctrl-C comes long after the REPL has left the line
+        // editor (which turns the terminal's interrupt key off while a line is typed) and long
+        // before the request could end by itself, even on a loaded machine.
+        for node in 0..<3 {
+            terminal.send("demo hang \(node)\r")
+            try await terminal.waitForNext("failover[0]> ")
+        }
         terminal.send("get /api/stats\r")
-        // Well inside the demo's 2 s attempt timeout, and long enough for the REPL to have left the
-        // line editor (which turns the terminal's interrupt key off while a line is typed).
-        try await Task.sleep(for: .milliseconds(900))
+        try await Task.sleep(for: .milliseconds(1_500))
         terminal.send("\u{03}")
         try await terminal.waitFor("Cancelled")
-        try await terminal.waitForNext("failover[0]> ")
-        terminal.send("demo heal 0\r")
-        try await terminal.waitForNext("failover[0]> ")
+        try await terminal.waitForNext("failover[")
+        for node in 0..<3 {
+            terminal.send("demo heal \(node)\r")
+            try await terminal.waitForNext("> ")
+        }
 
         // Ctrl-D quits; the history is saved, readable by its owner only.
         try await pause()

@@ -101,10 +101,10 @@ struct RequestPipeline: Sendable {
                 switch try judge(raw, on: node, retry: retry, staleRetryUsed: &staleRetryUsed, request: request, run: &run) {
                 case .delivered(let delivered):
                     return delivered
-                case .retrySameNode(let delay, let countsAsRetry):
+                case .next(.retrySameNode(let delay, let countsAsRetry)):
                     if delay > .zero { try await Task.sleep(for: delay) }
                     if countsAsRetry { retry += 1 }
-                case .nextNode:
+                case .next(.nextNode):
                     continue candidateLoop
                 }
             }
@@ -118,12 +118,10 @@ struct RequestPipeline: Sendable {
             .allNodesUnavailable, attempts: run.attempts, nodeCount: run.nodeCount, request: request, budgetExhausted: run.budgetExhausted)
     }
 
-    /// What the loop does after an attempt.
+    /// What the loop does after an attempt: hand back the answer, or go on.
     private enum Step<Payload: Sendable> {
         case delivered(Delivered<Payload>)
-        /// Try the same node again; a fresh-connection retry does not count against `MAX_RETRIES`.
-        case retrySameNode(after: Duration, countsAsRetry: Bool)
-        case nextNode
+        case next(Next)
     }
 
     /// Classifies one attempt, records it against the node, and says what comes next (or throws
@@ -192,15 +190,12 @@ struct RequestPipeline: Sendable {
             logger.notice("\(error.message(in: .current))", metadata: ["failover.node": "\(node.index)", "failover.outcome": "\(outcome.identifier)"])
             throw error
         }
-        switch next {
-        case .retrySameNode(let delay, let countsAsRetry):
+        if case .retrySameNode(let delay, _) = next {
             let event = FailoverEvent.retrying(node: node.index, retry: retry + 1, delay: delay)
             cluster.broadcaster.yield([event])
             logger.debug("\(event)", metadata: ["failover.node": "\(node.index)", "failover.delayMs": "\(delay.wholeMilliseconds)"])
-            return .retrySameNode(after: delay, countsAsRetry: countsAsRetry)
-        case .nextNode:
-            return .nextNode
         }
+        return .next(next)
     }
 
     /// Sends to the first two candidates with a hedge (see ``hedge(_:first:second:delay:until:request:enforcesDeadline:)``):

@@ -49,7 +49,10 @@ public struct TransportResponse: Sendable {
 /// The production implementation is ``HTTPClientTransport`` (AsyncHTTPClient); tests of the pure
 /// failover logic may plug a scripted one.
 public protocol Transport: Sendable {
-    /// Sends a request and reads the whole response, head and body, before `deadline`.
+    /// Sends a request and reads the whole response, head and body, within `deadline`.
+    ///
+    /// ``HTTPClientTransport`` bounds the head by the deadline, cuts the body at the first read past
+    /// it, and cuts a stalled body after its idle read timeout.
     ///
     /// - Parameters:
     ///   - request: What to send.
