@@ -45,8 +45,9 @@ struct RequestPipeline: Sendable {
     }
 
     func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
-        let maxBodySize = settings.policy.maxResponseBodySize
-        let delivered = try await run(request, enforcesDeadline: false) { node, deadline in
+        let policy = settings.policy
+        let maxBodySize = policy.maxResponseBodySize
+        let delivered = try await run(request, policy: policy, enforcesDeadline: false) { node, deadline in
             let answer = try await transport.send(transportRequest(request, node: node, maxBodySize: maxBodySize), deadline: deadline)
             return AttemptAnswer(status: answer.status, headers: answer.headers, payload: answer.body)
         }
@@ -59,17 +60,18 @@ struct RequestPipeline: Sendable {
     /// Runs the failover algorithm with `attempt` sending the request to one node before a deadline.
     ///
     /// A ``Transport`` keeps its own deadline (its contract); other senders (the OpenAPI middleware's
-    /// `next`) are bounded here with `enforcesDeadline`.
+    /// `next`) are bounded here with `enforcesDeadline`. `policy` is the configuration in force,
+    /// when the caller has already read it (read once per request).
     ///
     /// The loop itself only sends and waits: what to make of each attempt is decided by the
     /// synchronous ``judge(_:on:retry:staleRetryUsed:request:run:)``, and the hedging phase is a
     /// function of its own, so the frame every request keeps while it waits stays small.
     func run<Payload: Sendable>(
-        _ request: FailoverRequest, enforcesDeadline: Bool = true,
+        _ request: FailoverRequest, policy: RequestPolicy? = nil, enforcesDeadline: Bool = true,
         attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>
     ) async throws -> Delivered<Payload> {
         try validate(request)
-        var run = try RunState<Payload>(request: request, policy: settings.policy, pipeline: self)
+        var run = try RunState<Payload>(request: request, policy: policy ?? settings.policy, pipeline: self)
         let candidates = run.candidates
         if let hedging = run.policy.hedging, request.isIdempotent, candidates.count > 1, !candidates[1].isLastResort {
             if let delivered = try await hedgingPhase(hedging, request: request, run: &run, attempt: attempt, enforcesDeadline: enforcesDeadline) {
