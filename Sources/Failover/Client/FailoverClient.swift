@@ -31,7 +31,7 @@ public final class FailoverClient: Sendable {
     let classifier: any ErrorClassifier
     private let background = Mutex<[Task<Void, Never>]>([])
     private let signalWatcher = Mutex<SignalWatcher?>(nil)
-    private let isShutDown = Mutex(false)
+    private let isShutDown = Atomic(false)
     let selectionCleared = Mutex(false)
 
     /// The configuration in force (it changes when the `.env` files are reloaded).
@@ -85,7 +85,7 @@ public final class FailoverClient: Sendable {
     /// - Throws: ``FailoverError`` (`allNodesUnavailable`, `timeout`, `notResent`, `requestFailed`,
     ///   `invalidRequest`), or `CancellationError` when the calling task is cancelled.
     public func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
-        guard !isShutDown.withLock({ $0 }) else { throw FailoverError(.shutdown, nodeCount: cluster.nodeCount, request: request) }
+        guard !isShutDown.load(ordering: .acquiring) else { throw FailoverError(.shutdown, nodeCount: cluster.nodeCount, request: request) }
         return try await pipeline.execute(request)
     }
 
@@ -94,7 +94,7 @@ public final class FailoverClient: Sendable {
     package func run<Payload: Sendable>(
         _ request: FailoverRequest, attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>
     ) async throws -> Delivered<Payload> {
-        guard !isShutDown.withLock({ $0 }) else { throw FailoverError(.shutdown, nodeCount: cluster.nodeCount, request: request) }
+        guard !isShutDown.load(ordering: .acquiring) else { throw FailoverError(.shutdown, nodeCount: cluster.nodeCount, request: request) }
         return try await pipeline.run(request, attempt: attempt)
     }
 
@@ -154,11 +154,7 @@ public final class FailoverClient: Sendable {
     /// Shuts the client down: stops the background work, ends the event streams and the HTTP
     /// client. Idempotent.
     public func shutdown() async throws {
-        let first = isShutDown.withLock { done in
-            defer { done = true }
-            return !done
-        }
-        guard first else { return }
+        guard isShutDown.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         signalWatcher.withLock { $0?.cancel() }
         let tasks = background.withLock { $0 }
         for task in tasks { task.cancel() }

@@ -28,6 +28,12 @@ final class ClusterState: Sendable {
 
         func position(of url: NodeURL) -> Int? { records.firstIndex { $0.node.url == url } }
 
+        /// The position of `node`: its index when the records are as it knew them, else found by URL.
+        func position(of node: Node) -> Int? {
+            if records.indices.contains(node.index), records[node.index].node.url == node.url { return node.index }
+            return position(of: node.url)
+        }
+
         var enabledByPriority: [Record] {
             records.filter { $0.node.isEnabled && $0.machine.state != .disabled }
                 .sorted { ($0.node.priority, $0.node.index) < ($1.node.priority, $1.node.index) }
@@ -80,7 +86,7 @@ final class ClusterState: Sendable {
     enum Eligibility: Equatable {
         case eligible, lastResort, excluded
 
-        init(_ record: Record) {
+        init(_ record: borrowing Record) {
             self = !record.node.isEnabled || record.machine.state == .disabled ? .excluded
                 : record.machine.state.isEligible ? .eligible : .lastResort
         }
@@ -95,8 +101,10 @@ final class ClusterState: Sendable {
 
         func matches(_ storage: Storage) -> Bool {
             guard current == storage.current, nodes.count == storage.records.count else { return false }
-            for (cached, record) in zip(nodes, storage.records) where cached.node != record.node || cached.eligibility != Eligibility(record) {
-                return false
+            // By index, in place: iterating the records by value would copy each one (metrics and all).
+            for index in nodes.indices {
+                guard nodes[index].node == storage.records[index].node,
+                      nodes[index].eligibility == Eligibility(storage.records[index]) else { return false }
             }
             return true
         }
@@ -139,7 +147,7 @@ final class ClusterState: Sendable {
     func recordFailure(node: Node, outcome: AttemptOutcome, latency: Duration?) {
         metrics.attempt(node: node.index, success: false, latency: latency)
         mutate { storage, events in
-            guard let position = storage.position(of: node.url) else { return }
+            guard let position = storage.position(of: node) else { return }
             storage.records[position].metrics.recordRequest(success: false, latency: latency, error: outcome.identifier)
             Self.feed(.failure(conclusive: outcome.isConclusive), to: position, in: &storage, events: &events, outcome: outcome)
         }
@@ -217,7 +225,7 @@ final class ClusterState: Sendable {
     private func recordSuccess(node: Node, latency: Duration, promotion: Promotion?) {
         metrics.attempt(node: node.index, success: true, latency: latency)
         mutate { storage, events in
-            guard let position = storage.position(of: node.url) else { return }
+            guard let position = storage.position(of: node) else { return }
             storage.records[position].metrics.recordRequest(success: true, latency: latency, error: nil)
             Self.feed(.success, to: position, in: &storage, events: &events)
             if let promotion { Self.promote(node, ifCurrentIs: promotion.expectedCurrent, in: &storage, events: &events) }

@@ -5,6 +5,8 @@ struct RawAttempt<Payload: Sendable>: Sendable {
     var outcome: AttemptOutcome
     var answer: AttemptAnswer<Payload>?
     var elapsed: Duration
+    /// When the attempt ended (the clock is read once per attempt end).
+    var end: ContinuousClock.Instant
 }
 
 /// How the hedging phase ended.

@@ -48,13 +48,22 @@ struct RequestPipeline: Sendable {
         let policy = settings.policy
         let maxBodySize = policy.maxResponseBodySize
         let delivered = try await run(request, policy: policy, enforcesDeadline: false) { node, deadline in
-            let answer = try await transport.send(transportRequest(request, node: node, maxBodySize: maxBodySize), deadline: deadline)
-            return AttemptAnswer(status: answer.status, headers: answer.headers, payload: answer.body)
+            let url = node.url.url(for: request.path)
+            let answer = try await transport.send(
+                TransportRequest(url: url, method: request.method, headers: request.headers, body: request.body, maxResponseBodySize: maxBodySize),
+                deadline: deadline)
+            return AttemptAnswer(status: answer.status, headers: answer.headers, payload: BufferedPayload(body: answer.body, url: url))
         }
         return FailoverResponse(
             status: HTTPResponseStatus(statusCode: delivered.answer.status), headers: delivered.answer.headers,
-            body: delivered.answer.payload, node: delivered.node, url: delivered.node.url.url(for: request.path),
+            body: delivered.answer.payload.body, node: delivered.node, url: delivered.answer.payload.url,
             attempts: delivered.attempts, duration: delivered.duration)
+    }
+
+    /// What ``execute(_:)`` keeps of an answer: the body, and the URL it was sent to (built once).
+    struct BufferedPayload: Sendable {
+        var body: ByteBuffer
+        var url: String
     }
 
     /// Runs the failover algorithm with `attempt` sending the request to one node before a deadline.
@@ -77,6 +86,7 @@ struct RequestPipeline: Sendable {
             if let delivered = try await hedgingPhase(hedging, request: request, run: &run, attempt: attempt, enforcesDeadline: enforcesDeadline) {
                 return delivered
             }
+            run.now = .now
         }
         candidateLoop: for (position, candidate) in candidates.enumerated() {
             let node = candidate.node
@@ -92,19 +102,23 @@ struct RequestPipeline: Sendable {
             var staleRetryUsed = false
             while true {
                 try Task.checkCancellation()
-                guard ContinuousClock.now < run.deadline else { throw run.timeoutError() }
+                guard run.now < run.deadline else { throw run.timeoutError() }
                 let raw: RawAttempt<Payload>
-                if retry == 0, !staleRetryUsed, let early = run.prefetched.removeValue(forKey: node.url) {
+                if retry == 0, !staleRetryUsed, !run.prefetched.isEmpty, let early = run.prefetched.removeValue(forKey: node.url) {
                     raw = early  // already sent by the hedging phase
                 } else {
-                    let attemptDeadline = min(ContinuousClock.now + run.policy.timeouts.request, run.deadline)
-                    raw = try await perform(attempt, on: node, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
+                    let attemptDeadline = min(run.now + run.policy.timeouts.request, run.deadline)
+                    raw = try await perform(attempt, on: node, at: run.now, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
                 }
+                run.now = raw.end
                 switch try judge(raw, on: node, retry: retry, staleRetryUsed: &staleRetryUsed, request: request, run: &run) {
                 case .delivered(let delivered):
                     return delivered
                 case .next(.retrySameNode(let delay, let countsAsRetry)):
-                    if delay > .zero { try await Task.sleep(for: delay) }
+                    if delay > .zero {
+                        try await Task.sleep(for: delay)
+                        run.now = .now
+                    }
                     if countsAsRetry { retry += 1 }
                 case .next(.nextNode):
                     continue candidateLoop
@@ -150,7 +164,7 @@ struct RequestPipeline: Sendable {
                 throw FailoverError(.requestFailed, attempts: run.attempts, nodeCount: run.nodeCount, request: request)
             }
             cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: run.startCurrent)
-            return .delivered(run.deliver(response, from: node))
+            return .delivered(run.deliver(response, from: node, at: raw.end))
         case .fail:
             cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
             throw FailoverError(.requestFailed, attempts: run.attempts, nodeCount: run.nodeCount, request: request)
@@ -160,7 +174,7 @@ struct RequestPipeline: Sendable {
             } else if let response {
                 run.lastRetryableResponse = (response, node)
             }
-            next = retryOrMoveOn(retry: retry, after: after, now: ContinuousClock.now, deadline: run.deadline, policy: run.policy)
+            next = retryOrMoveOn(retry: retry, after: after, now: raw.end, deadline: run.deadline, policy: run.policy)
         case .failover:
             if retry == 0, !staleRetryUsed, case .failure(let failure) = outcome, failure.kind == .connectionClosed {
                 // A pooled connection the node had closed says nothing about the node: try a
@@ -231,24 +245,27 @@ struct RequestPipeline: Sendable {
     }
 
     /// Sends one attempt within its deadline; every failure becomes an outcome (only cancellation throws).
+    ///
+    /// - Parameter start: When the attempt starts, if the caller has just read the clock.
     @inline(never)
     func perform<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
-        on node: Node, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
+        on node: Node, at start: ContinuousClock.Instant = .now, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
     ) async throws -> RawAttempt<Payload> {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let outcome: AttemptOutcome, answer: AttemptAnswer<Payload>?
         do {
-            let answer = enforcesDeadline
+            let answered = enforcesDeadline
                 ? try await withAttemptDeadline(deadline) { try await attempt(node, deadline) }
                 : try await attempt(node, deadline)
-            return RawAttempt(outcome: .response(status: answer.status), answer: answer, elapsed: start.duration(to: clock.now))
+            (outcome, answer) = (.response(status: answered.status), answered)
         } catch let failure as TransportFailure {
-            return RawAttempt(outcome: .failure(failure), answer: nil, elapsed: start.duration(to: clock.now))
+            (outcome, answer) = (.failure(failure), nil)
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
-            return RawAttempt(outcome: .failure(TransportFailure(.other, detail: String(describing: error))), answer: nil, elapsed: start.duration(to: clock.now))
+            (outcome, answer) = (.failure(TransportFailure(.other, detail: String(describing: error))), nil)
         }
+        let end = ContinuousClock.now
+        return RawAttempt(outcome: outcome, answer: answer, elapsed: start.duration(to: end), end: end)
     }
 
     /// A failure or a 5xx counts against the node's health; a 408 or 429 does not.
@@ -271,12 +288,6 @@ struct RequestPipeline: Sendable {
         guard now + delay < deadline else { return .nextNode }
         if let budget, !budget.withdraw() { return .nextNode }
         return .retrySameNode(after: delay)
-    }
-
-    private func transportRequest(_ request: FailoverRequest, node: Node, maxBodySize: Int) -> TransportRequest {
-        TransportRequest(
-            url: node.url.url(for: request.path), method: request.method, headers: request.headers, body: request.body,
-            maxResponseBodySize: maxBodySize)
     }
 
     /// Whether `path` is a path and query to append to a base URL: no scheme (`://`), no
@@ -312,6 +323,8 @@ private struct RunState<Payload: Sendable> {
     let policy: RequestPolicy
     let start: ContinuousClock.Instant
     let deadline: ContinuousClock.Instant
+    /// The clock as last read: at the start, then at the end of each attempt or wait.
+    var now: ContinuousClock.Instant
     /// The current node when the request started (a late answer from it may not switch back).
     let startCurrent: NodeURL?
     let candidates: [ClusterState.Candidate]
@@ -327,6 +340,7 @@ private struct RunState<Payload: Sendable> {
         self.request = request
         self.policy = policy
         start = ContinuousClock.now
+        now = start
         deadline = start + policy.timeouts.total
         pipeline.budget?.deposit()
         (startCurrent, candidates) = pipeline.cluster.candidates()
@@ -334,8 +348,8 @@ private struct RunState<Payload: Sendable> {
         guard !candidates.isEmpty else { throw FailoverError(.noEnabledNode, nodeCount: nodeCount, request: request) }
     }
 
-    func deliver(_ answer: AttemptAnswer<Payload>, from node: Node) -> Delivered<Payload> {
-        Delivered(answer: answer, node: node, attempts: attempts, duration: start.duration(to: .now))
+    func deliver(_ answer: AttemptAnswer<Payload>, from node: Node, at end: ContinuousClock.Instant = .now) -> Delivered<Payload> {
+        Delivered(answer: answer, node: node, attempts: attempts, duration: start.duration(to: end))
     }
 
     func timeoutError() -> FailoverError {

@@ -6,7 +6,8 @@ import NIOCore
 ///
 /// It is set up as the failover client's own transport is: the shared event loop group, 64
 /// connections per host, no retry of a refused connection, no redirects, no decompression, the
-/// whole body collected (up to 16 MiB).
+/// whole body collected (up to 16 MiB), and, as the baseline of `overhead`, the same idle read
+/// timeout (`readTimeout`, the request timeout: what bounds a body that stops arriving).
 final class PlainDriver: RequestDriver {
     let baseURL: String
     let timeout: Duration
@@ -15,11 +16,11 @@ final class PlainDriver: RequestDriver {
     static let maxConnections = 64
 
     /// Creates a client for `baseURL`; each request may take up to `timeout`.
-    init(baseURL: String, timeout: Duration = .seconds(15), maxConnections: Int = PlainDriver.maxConnections) {
+    init(baseURL: String, timeout: Duration = .seconds(15), maxConnections: Int = PlainDriver.maxConnections, readTimeout: Duration? = nil) {
         self.baseURL = baseURL
         self.timeout = timeout
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(1), read: nil)
+        configuration.timeout = .init(connect: .seconds(1), read: readTimeout.map { .nanoseconds($0.nanosecondCount) })
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow

@@ -30,11 +30,14 @@ struct OverheadScenario: Scenario {
     func run(in bench: BenchEnvironment) async throws -> ScenarioReport {
         await bench.heal()
         await bench.proxies.start()
-        var drivers: [Contestant: any RequestDriver] = [.direct: PlainDriver(baseURL: bench.urls[0])]
+        // The baseline and the proxies' clients have the transport's idle read timeout, as the
+        // failover client's transport does (BENCHMARKS.md, "What each number means").
+        let readTimeout = BenchSettings.requestTimeout
+        var drivers: [Contestant: any RequestDriver] = [.direct: PlainDriver(baseURL: bench.urls[0], readTimeout: readTimeout)]
         drivers[.column(.failover)] = FailoverDriver(configuration: try bench.settings.failoverConfiguration(urls: bench.urls))
         for proxy in Column.proxies {
             if case .running = bench.proxies.state(of: proxy) {
-                drivers[.column(proxy)] = PlainDriver(baseURL: bench.proxies.baseURL(of: proxy))
+                drivers[.column(proxy)] = PlainDriver(baseURL: bench.proxies.baseURL(of: proxy), readTimeout: readTimeout)
             }
         }
         let order: [Contestant] = [.direct] + Column.allCases.map { .column($0) }.filter { drivers[$0] != nil }
