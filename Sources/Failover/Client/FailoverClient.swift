@@ -66,7 +66,7 @@ public final class FailoverClient: Sendable {
         let nodes = configuration.nodes.enumerated().map { Node(index: $0.offset, url: $0.element) }
         cluster = ClusterState(
             nodes: nodes, rise: configuration.healthCheck.rise, fall: configuration.healthCheck.fall,
-            broadcaster: EventBroadcaster(), metrics: MetricsRecorder(factory: metricsFactory))
+            broadcaster: EventBroadcaster(), metrics: MetricsRecorder(factory: metricsFactory, nodeCount: nodes.count))
         pipeline = RequestPipeline(
             settings: settings, transport: transport, classifier: classifier, cluster: cluster,
             budget: configuration.retry.budget.map { RetryBudget($0) }, logger: logger)

@@ -16,16 +16,24 @@ import Synchronization
 struct MetricsRecorder: Sendable {
     private let factory: any MetricsFactory
     private let handles = Handles()
+    /// The attempt instruments of the nodes configured at the start, made once and read without a lock.
+    private let initialAttempts: [AttemptInstruments]
 
     /// Creates a recorder.
     ///
-    /// - Parameter factory: Where metrics go; the process-wide `MetricsSystem.factory` by default.
-    init(factory: any MetricsFactory = MetricsSystem.factory) {
+    /// - Parameters:
+    ///   - factory: Where metrics go; the process-wide `MetricsSystem.factory` by default.
+    ///   - nodeCount: The nodes known at the start: their attempt instruments are made at once (a
+    ///     node added later gets its own at its first attempt).
+    init(factory: any MetricsFactory = MetricsSystem.factory, nodeCount: Int = 0) {
         self.factory = factory
+        initialAttempts = (0..<max(0, nodeCount)).map { AttemptInstruments(node: $0, factory: factory) }
     }
 
     func attempt(node: Int, success: Bool, latency: Duration?) {
-        let instruments = handles.attempts(node: node) { AttemptInstruments(node: node, factory: factory) }
+        let instruments = initialAttempts.indices.contains(node)
+            ? initialAttempts[node]
+            : handles.attempts(node: node) { AttemptInstruments(node: node, factory: factory) }
         (success ? instruments.successes : instruments.failures).increment()
         if let latency { instruments.duration.recordNanoseconds(latency.nanoseconds) }
     }

@@ -47,7 +47,7 @@ struct RequestPipeline: Sendable {
     func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
         let policy = settings.policy
         let maxBodySize = policy.maxResponseBodySize
-        let delivered = try await run(request, policy: policy, enforcesDeadline: false) { node, deadline in
+        let delivered = try await run(request, policy: policy, enforcesDeadline: false) { [transport] node, deadline in
             let url = node.url.url(for: request.path)
             let answer = try await transport.send(
                 TransportRequest(url: url, method: request.method, headers: request.headers, body: request.body, maxResponseBodySize: maxBodySize),
@@ -328,7 +328,9 @@ private struct RunState<Payload: Sendable> {
     /// The current node when the request started (a late answer from it may not switch back).
     let startCurrent: NodeURL?
     let candidates: [ClusterState.Candidate]
-    let nodeCount: Int
+    let cluster: ClusterState
+    /// How many nodes the cluster has (for errors only: read when one is made).
+    var nodeCount: Int { cluster.nodeCount }
     var attempts: [Attempt] = []
     var switches = 0
     var budgetExhausted = false
@@ -336,7 +338,7 @@ private struct RunState<Payload: Sendable> {
     /// Results the hedging phase got and did not deliver: the first attempts of their nodes.
     var prefetched: [NodeURL: RawAttempt<Payload>] = [:]
 
-    init(request: FailoverRequest, policy: RequestPolicy, pipeline: RequestPipeline) throws(FailoverError) {
+    init(request: FailoverRequest, policy: RequestPolicy, pipeline: borrowing RequestPipeline) throws(FailoverError) {
         self.request = request
         self.policy = policy
         start = ContinuousClock.now
@@ -344,7 +346,7 @@ private struct RunState<Payload: Sendable> {
         deadline = start + policy.timeouts.total
         pipeline.budget?.deposit()
         (startCurrent, candidates) = pipeline.cluster.candidates()
-        nodeCount = pipeline.cluster.nodeCount
+        cluster = pipeline.cluster
         guard !candidates.isEmpty else { throw FailoverError(.noEnabledNode, nodeCount: nodeCount, request: request) }
     }
 
