@@ -112,7 +112,8 @@ struct RequestPipeline: Sendable {
                     let attemptDeadline = min(run.now + run.policy.timeouts.request, run.deadline)
                     raw = try await perform(attempt, on: node, at: run.now, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
                 }
-                run.now = raw.end
+                // A result the hedging phase got ended before the phase did: the clock never goes back.
+                run.now = max(run.now, raw.end)
                 switch try judge(raw, on: node, retry: retry, staleRetryUsed: &staleRetryUsed, request: request, run: &run) {
                 case .delivered(let delivered):
                     return delivered
@@ -166,7 +167,7 @@ struct RequestPipeline: Sendable {
                 throw FailoverError(.requestFailed, attempts: run.attempts, nodeCount: run.nodeCount, request: request)
             }
             cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: run.startCurrent)
-            return .delivered(run.deliver(response, from: node, at: raw.end))
+            return .delivered(run.deliver(response, from: node, at: run.now))
         case .fail:
             cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
             throw FailoverError(.requestFailed, attempts: run.attempts, nodeCount: run.nodeCount, request: request)
@@ -176,7 +177,7 @@ struct RequestPipeline: Sendable {
             } else if let response {
                 run.lastRetryableResponse = (response, node)
             }
-            next = retryOrMoveOn(retry: retry, after: after, now: raw.end, deadline: run.deadline, policy: run.policy)
+            next = retryOrMoveOn(retry: retry, after: after, now: run.now, deadline: run.deadline, policy: run.policy)
         case .failover:
             if retry == 0, !staleRetryUsed, case .failure(let failure) = outcome, failure.kind == .connectionClosed {
                 // A pooled connection the node had closed says nothing about the node: try a
