@@ -266,6 +266,8 @@ public enum Message: String, Sendable, CaseIterable {
     case configInvalidDuration = "config.invalidDuration"
     /// "%1$@" is not a whole number of at least %2$d
     case configInvalidInteger = "config.invalidInteger"
+    /// "%@" is not auto, off or a duration (write auto, off, 0, 250ms or 2s)
+    case configInvalidStallTimeout = "config.invalidStallTimeout"
     /// "%@" is not a URL
     case configInvalidURL = "config.invalidURL"
     /// "%@" has no host
@@ -330,6 +332,12 @@ public enum Message: String, Sendable, CaseIterable {
     case eventNodeRecovered = "event.nodeRecovered"
     /// Node %1$@ removed
     case eventNodeRemoved = "event.nodeRemoved"
+    /// Node %1$d (%2$@) answers again and takes its place back
+    case eventNodeResumed = "event.nodeResumed"
+    /// Node %1$d (%2$@) has not answered for %4$d ms with %3$d requests outstanding: ...
+    case eventNodeStalled = "event.nodeStalled"
+    /// Node %1$d (%2$@) has not answered for %3$d ms with a request outstanding: ...
+    case eventNodeStalledOne = "event.nodeStalled.one"
     /// Retrying on node %1$d in %2$d ms (retry %3$d)
     case eventRetrying = "event.retrying"
     /// Starting on node %1$d (%2$@), remembered in %3$@

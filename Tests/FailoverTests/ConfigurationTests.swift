@@ -91,6 +91,26 @@ struct ConfigurationTests {
         #expect(configuration.sources["HEALTH_FALL"] == .file(path: directory.path + "/.env", line: 15))
     }
 
+    @Test(arguments: [
+        ("auto", Configuration.StallDetection.automatic), (" AUTO ", .automatic), ("off", .off), ("0", .off), ("0ms", .off),
+        ("250", .after(.milliseconds(250))), ("2s", .after(.seconds(2))),
+    ])
+    func stallTimeoutValues(_ text: String, _ expected: Configuration.StallDetection) throws {
+        let configuration = try Configuration.load(
+            environment: ["API_BASE_URL": "http://127.0.0.1:8080", "VITE_STALL_TIMEOUT": text], directory: "/nonexistent")
+        #expect(configuration.stallDetection == expected)
+        #expect(configuration.sources["STALL_TIMEOUT"] == .environment)
+    }
+
+    @Test func stallDetectionIsAutomaticByDefault() throws {
+        let configuration = try Configuration.load(environment: ["API_BASE_URL": "http://127.0.0.1:8080"], directory: "/nonexistent")
+        #expect(configuration.stallDetection == .automatic)
+        #expect(configuration.stallDetection.configurationValue == "auto")
+        #expect(Configuration.StallDetection.after(.milliseconds(250)).configurationValue == "250ms")
+        #expect(Configuration.StallDetection.automaticThreshold(p99: .milliseconds(1)) == .milliseconds(20))
+        #expect(Configuration.StallDetection.automaticThreshold(p99: .milliseconds(30)) == .milliseconds(240))
+    }
+
     @Test func viteAndPlainKeysAreBothAccepted() throws {
         let (configuration, directory) = try load([
             ".env": "VITE_API_BASE_URL=http://127.0.0.1:8080\nVITE_BACKUP_URL_1=http://127.0.0.1:8081\nVITE_REQUEST_TIMEOUT=700\n"
@@ -208,6 +228,8 @@ struct ConfigurationTests {
                     english: "is not a whole number", french: "n’est pas un nombre entier"),
         InvalidCase(text: "API_BASE_URL=http://a:1\nFAILBACK=sometimes\n", key: "FAILBACK", line: 2, expected: { $0 == .invalidChoice("sometimes", allowed: ["auto", "manual"]) },
                     english: "is not one of: auto, manual", french: "ne fait pas partie de\u{00A0}: auto, manual"),
+        InvalidCase(text: "API_BASE_URL=http://a:1\nSTALL_TIMEOUT=soon\n", key: "STALL_TIMEOUT", line: 2, expected: { $0 == .invalidStallTimeout("soon") },
+                    english: "is not auto, off or a duration", french: "n’est ni auto, ni off, ni une durée"),
         InvalidCase(text: "API_BASE_URL=http://a:1\nHEALTH_RISE=0\n", key: "HEALTH_RISE", line: 2, expected: { $0 == .invalidInteger("0", minimum: 1) },
                     english: "at least 1", french: "supérieur ou égal à 1"),
         InvalidCase(text: "API_BASE_URL=http://a:1\nFAILOVER_LANG=de\n", key: "FAILOVER_LANG", line: 2, expected: { $0 == .invalidChoice("de", allowed: ["en", "fr"]) },

@@ -25,13 +25,14 @@ final class ClientSettings: Sendable {
     var policy: RequestPolicy { storage.withLock { $0.policy } }
 }
 
-/// The part of the configuration that rules one request: timeouts, retries, hedging, body limit.
+/// The part of the configuration that rules one request: timeouts, retries, hedging, stall detection, body limit.
 struct RequestPolicy: Sendable {
     var timeouts: FailoverClient.Configuration.Timeouts
     var retry: FailoverClient.Configuration.Retry
     /// Node switches per request, the node count resolved.
     var maxFailoverAttempts: Int
     var hedging: FailoverClient.Configuration.Hedging?
+    var stallDetection: FailoverClient.Configuration.StallDetection
     var maxResponseBodySize: Int
 
     init(_ configuration: FailoverClient.Configuration) {
@@ -39,6 +40,7 @@ struct RequestPolicy: Sendable {
         retry = configuration.retry
         maxFailoverAttempts = configuration.effectiveMaxFailoverAttempts
         hedging = configuration.hedging
+        stallDetection = configuration.stallDetection
         maxResponseBodySize = configuration.maxResponseBodySize
     }
 }

@@ -117,6 +117,41 @@ extension FailoverClient {
             }
         }
 
+        /// Stall detection (`STALL_TIMEOUT`): a node that owes answers and has said nothing for the
+        /// threshold gets new requests after the other eligible nodes, until it ends an attempt.
+        ///
+        /// The node is not marked failed (the attempts it owes are, if they time out), and a
+        /// request sent elsewhere because of a stall does not make its node current. Without it, a
+        /// node that hangs gets every request until the first one times out.
+        public enum StallDetection: Sendable, Hashable {
+            /// Eight times the node's recent p99 latency, at least 20 ms (`auto`, the default); no
+            /// detection on a node until it has answered.
+            case automatic
+            /// A fixed threshold.
+            case after(Duration)
+            /// No stall detection (`off` or `0`).
+            case off
+
+            /// The automatic threshold for a node's recent p99 latency.
+            public static func automaticThreshold(p99: Duration) -> Duration {
+                max(.milliseconds(20), p99 * 8)
+            }
+
+            /// The value as `STALL_TIMEOUT` takes it: `auto`, `off`, or milliseconds (`250ms`).
+            public var configurationValue: String {
+                switch self {
+                case .automatic: "auto"
+                case .off: "off"
+                case .after(let threshold): "\(threshold.wholeMilliseconds)ms"
+                }
+            }
+
+            /// The fixed threshold; `nil` for the automatic one (or when off).
+            var fixedThreshold: Duration? {
+                if case .after(let threshold) = self { threshold } else { nil }
+            }
+        }
+
         /// Whether the client returns to a preferred node on its own (`FAILBACK`).
         public enum Failback: String, Sendable, Hashable, CaseIterable {
             /// Return to a higher-priority node once it is healthy again (`auto`).
@@ -137,6 +172,8 @@ extension FailoverClient {
         public var failback: Failback
         /// Hedged requests; `nil` (the default) turns hedging off.
         public var hedging: Hedging?
+        /// Stall detection (`STALL_TIMEOUT`, `auto`).
+        public var stallDetection: StallDetection
         /// How long a remembered selection is trusted at start (`SELECTION_TTL`, 5 min).
         public var selectionTTL: Duration
         /// Where the selection is remembered (`STATE_FILE`); `nil` for the XDG state directory.
@@ -183,6 +220,7 @@ extension FailoverClient {
             self.healthCheck = healthCheck
             self.failback = failback
             self.hedging = nil
+            self.stallDetection = .automatic
             self.selectionTTL = selectionTTL
             self.stateFile = stateFile
             self.language = language

@@ -115,6 +115,7 @@ extension ClusterState {
                 events.append(.nodeRemoved(url: record.node.url))
             }
             storage.records = records
+            storage.candidateCache = nil  // a node re-added under the same index and URL has a new activity
             storage.rise = rise
             storage.fall = fall
             if let currentURL, let position = storage.position(of: currentURL) {

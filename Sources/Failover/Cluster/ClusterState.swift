@@ -13,6 +13,8 @@ final class ClusterState: Sendable {
         var metrics = NodeMetrics()
         /// A priority set by hand, kept across reloads.
         var priorityOverride: Int?
+        /// What the node owes and when it last spoke (stall detection); shared with its candidates.
+        let activity = NodeActivity()
     }
 
     struct Storage: Sendable {
@@ -45,6 +47,19 @@ final class ClusterState: Sendable {
         var node: Node
         /// The node is down: trying it is a last resort and costs retry budget.
         var isLastResort: Bool
+        /// The node's activity, which every attempt to it updates.
+        var activity: NodeActivity
+    }
+
+    /// The candidates of one request, and whether a stall changed their order.
+    struct Selection: Sendable {
+        /// The current node when the request started.
+        var current: NodeURL?
+        var list: [Candidate]
+        /// A stalled node was moved behind the others: the node that answers does not become current.
+        var avoidedStall = false
+        /// The stalls this selection reported (already broadcast), for the caller's log.
+        var reported: [FailoverEvent] = []
     }
 
     let storage: Mutex<Storage>
@@ -110,6 +125,45 @@ final class ClusterState: Sendable {
         }
     }
 
+    /// The nodes to try for a request, as ``candidates()`` orders them, except that a first node that
+    /// stalls goes behind the other eligible nodes that do not (the stall is reported once, as an event).
+    ///
+    /// - Parameters:
+    ///   - now: The request's start.
+    ///   - stallDetection: The configuration's.
+    func candidates(at now: ContinuousClock.Instant, stallDetection: FailoverClient.Configuration.StallDetection) -> Selection {
+        let (current, list) = candidates()
+        guard stallDetection != .off, list.count > 1, let first = list.first, !first.isLastResort else {
+            return Selection(current: current, list: list)
+        }
+        let threshold = stallDetection.fixedThreshold
+        guard first.activity.stall(at: now, threshold: threshold) != nil else { return Selection(current: current, list: list) }
+        return reordered(list, current: current, at: now, threshold: threshold)
+    }
+
+    /// The rare path of ``candidates(at:stallDetection:)``: the first node stalls.
+    @inline(never)
+    private func reordered(_ list: [Candidate], current: NodeURL?, at now: ContinuousClock.Instant, threshold: Duration?) -> Selection {
+        var speaking: [Candidate] = [], stalled: [Candidate] = [], lastResorts: [Candidate] = []
+        var events: [FailoverEvent] = []
+        for candidate in list {
+            if candidate.isLastResort {
+                lastResorts.append(candidate)
+            } else if let (silence, outstanding) = candidate.activity.stall(at: now, threshold: threshold) {
+                stalled.append(candidate)
+                if candidate.activity.reportStall() {
+                    events.append(.nodeStalled(node: candidate.node.index, url: candidate.node.url, silence: silence, outstanding: outstanding))
+                }
+            } else {
+                speaking.append(candidate)
+            }
+        }
+        broadcaster.yield(events)
+        // Every eligible node stalls: the order stays (the first one may be about to answer).
+        guard !speaking.isEmpty else { return Selection(current: current, list: list, reported: events) }
+        return Selection(current: current, list: speaking + stalled + lastResorts, avoidedStall: true, reported: events)
+    }
+
     /// The nodes to try for a request: the current one if eligible, then eligible nodes by priority,
     /// then down nodes by priority. Disabled nodes never.
     func candidates() -> (current: NodeURL?, list: [Candidate]) {
@@ -127,13 +181,13 @@ final class ClusterState: Sendable {
         let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current] : nil
         var list: [Candidate] = []
         if let current, current.node.isEnabled, current.machine.state.isEligible {
-            list.append(Candidate(node: current.node, isLastResort: false))
+            list.append(Candidate(node: current.node, isLastResort: false, activity: current.activity))
         }
         for record in byPriority where record.machine.state.isEligible && record.node.url != list.first?.node.url {
-            list.append(Candidate(node: record.node, isLastResort: false))
+            list.append(Candidate(node: record.node, isLastResort: false, activity: record.activity))
         }
         for record in byPriority where !record.machine.state.isEligible {
-            list.append(Candidate(node: record.node, isLastResort: true))
+            list.append(Candidate(node: record.node, isLastResort: true, activity: record.activity))
         }
         return (current?.node.url, list)
     }
@@ -227,6 +281,9 @@ final class ClusterState: Sendable {
         mutate { storage, events in
             guard let position = storage.position(of: node) else { return }
             storage.records[position].metrics.recordRequest(success: true, latency: latency, error: nil)
+            if let p99 = storage.records[position].metrics.refreshedTail() {
+                storage.records[position].activity.setAutomaticThreshold(p99: p99)
+            }
             Self.feed(.success, to: position, in: &storage, events: &events)
             if let promotion { Self.promote(node, ifCurrentIs: promotion.expectedCurrent, in: &storage, events: &events) }
         }
@@ -267,6 +324,13 @@ final class ClusterState: Sendable {
 }
 
 extension AttemptOutcome {
+    /// Whether the node said something: an answer, or a failure it caused (refused, reset,
+    /// malformed...); not a timeout, where it said nothing (stall detection).
+    var isSpeech: Bool {
+        if case .failure(let failure) = self { return failure.kind != .timeout && failure.kind != .connectTimeout }
+        return true
+    }
+
     /// A refused connection proves nothing listens: the node is down at once.
     var isConclusive: Bool {
         if case .failure(let failure) = self { return failure.kind == .connectionRefused }

@@ -6,7 +6,8 @@ extension FailoverClient.Configuration {
     public static let keys: [String] = [
         "API_BASE_URL", "BACKUP_URL_n", "REQUEST_TIMEOUT", "TOTAL_TIMEOUT", "CONNECT_TIMEOUT", "MAX_RETRIES",
         "MAX_FAILOVER_ATTEMPTS", "RETRY_DELAY", "RETRY_MAX_DELAY", "HEALTH_CHECK_INTERVAL", "HEALTH_CHECK_TIMEOUT",
-        "HEALTH_CHECK_PATHS", "HEALTH_RISE", "HEALTH_FALL", "FAILBACK", "SELECTION_TTL", "STATE_FILE", "FAILOVER_LANG",
+        "HEALTH_CHECK_PATHS", "HEALTH_RISE", "HEALTH_FALL", "FAILBACK", "STALL_TIMEOUT",
+        "SELECTION_TTL", "STATE_FILE", "FAILOVER_LANG",
     ]
 
     /// Reads the configuration from the process environment and `.env` files.
@@ -30,6 +31,7 @@ extension FailoverClient.Configuration {
     /// | `HEALTH_CHECK_PATHS` | comma list | `/health,/api/health,/status` |
     /// | `HEALTH_RISE` / `HEALTH_FALL` | integers >= 1 | 2 / 2 |
     /// | `FAILBACK` | `auto` or `manual` | `auto` |
+    /// | `STALL_TIMEOUT` | `auto`, `off` (or `0`), or a duration | `auto` |
     /// | `SELECTION_TTL` | duration | 300000 ms |
     /// | `STATE_FILE` | path | XDG state dir |
     /// | `FAILOVER_LANG` | `en` or `fr` | from `LC_ALL`, `LC_MESSAGES`, `LANG` |
@@ -89,6 +91,7 @@ extension FailoverClient.Configuration {
         configuration.healthCheck.rise = try reader.integer("HEALTH_RISE", default: defaults.healthCheck.rise, minimum: 1)
         configuration.healthCheck.fall = try reader.integer("HEALTH_FALL", default: defaults.healthCheck.fall, minimum: 1)
         configuration.failback = try reader.choice("FAILBACK", default: Failback.automatic)
+        configuration.stallDetection = try reader.stallDetection("STALL_TIMEOUT", default: defaults.stallDetection)
         configuration.selectionTTL = try reader.duration("SELECTION_TTL", default: defaults.selectionTTL, allowZero: true)
         if let found = try reader.value("STATE_FILE") {
             guard !found.value.trimmingWhitespace().isEmpty else {

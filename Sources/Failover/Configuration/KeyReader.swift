@@ -49,6 +49,22 @@ struct KeyReader {
         }
     }
 
+    /// `auto`, `off`, or a duration (`0` is off).
+    mutating func stallDetection(
+        _ key: String, default value: FailoverClient.Configuration.StallDetection
+    ) throws(ConfigurationError) -> FailoverClient.Configuration.StallDetection {
+        guard let found = try self.value(key) else { return value }
+        switch found.value.trimmingWhitespace().lowercased() {
+        case "auto": return .automatic
+        case "off": return .off
+        default:
+            guard case .success(let duration) = DurationParser.parse(found.value) else {
+                throw ConfigurationError(.invalidStallTimeout(found.value), key: found.name, source: found.source)
+            }
+            return duration == .zero ? .off : .after(duration)
+        }
+    }
+
     mutating func integer(_ key: String, default value: Int, minimum: Int) throws(ConfigurationError) -> Int {
         try optionalInteger(key, minimum: minimum) ?? value
     }

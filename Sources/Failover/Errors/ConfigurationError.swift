@@ -18,6 +18,8 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         case duplicateNode(value: String, otherKey: String, otherSource: ValueSource)
         /// Not a duration (`250ms`, `5s`, `2m` or milliseconds).
         case invalidDuration(String)
+        /// Not `auto`, `off` or a duration (`STALL_TIMEOUT`).
+        case invalidStallTimeout(String)
         /// A negative duration.
         case negativeDuration(String)
         /// Zero where a positive duration is needed.
@@ -90,6 +92,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         case .duplicateNode(let value, let otherKey, let otherSource):
             return say(.configDuplicateNode, value, otherKey, otherSource.message(in: language))
         case .invalidDuration(let value): return say(.configInvalidDuration, value)
+        case .invalidStallTimeout(let value): return say(.configInvalidStallTimeout, value)
         case .negativeDuration(let value): return say(.configNegativeDuration, value)
         case .zeroDuration(let value): return say(.configZeroDuration, value)
         case .invalidInteger(let value, let minimum): return say(.configInvalidInteger, value, minimum)

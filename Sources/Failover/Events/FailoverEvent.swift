@@ -30,6 +30,11 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
     case nodeDown(node: Int, url: NodeURL, outcome: AttemptOutcome)
     /// A down node answers again and is back in service.
     case nodeRecovered(node: Int, url: NodeURL)
+    /// A node owes answers and has said nothing for the stall threshold: new requests try the other
+    /// nodes first until it ends an attempt (``FailoverClient/Configuration-swift.struct/StallDetection``).
+    case nodeStalled(node: Int, url: NodeURL, silence: Duration, outstanding: Int)
+    /// A stalled node ended an attempt and takes its place back.
+    case nodeResumed(node: Int, url: NodeURL)
     /// Every enabled node is down.
     case allNodesDown(count: Int)
     /// An active health check finished.
@@ -53,6 +58,8 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
         case .switchedNode: "switchedNode"
         case .nodeDown: "nodeDown"
         case .nodeRecovered: "nodeRecovered"
+        case .nodeStalled: "nodeStalled"
+        case .nodeResumed: "nodeResumed"
         case .allNodesDown: "allNodesDown"
         case .healthCheckDone: "healthCheckDone"
         case .selectionRestored: "selectionRestored"
@@ -91,6 +98,12 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
             return localized(.eventNodeDown, node, url.description, outcome.message(in: language), language: language)
         case .nodeRecovered(let node, let url):
             return localized(.eventNodeRecovered, node, url.description, language: language)
+        case .nodeStalled(let node, let url, let silence, let outstanding):
+            return outstanding == 1
+                ? localized(.eventNodeStalledOne, node, url.description, silence.wholeMilliseconds, language: language)
+                : localized(.eventNodeStalled, node, url.description, outstanding, silence.wholeMilliseconds, language: language)
+        case .nodeResumed(let node, let url):
+            return localized(.eventNodeResumed, node, url.description, language: language)
         case .allNodesDown(let count):
             return count == 1
                 ? localized(.eventAllNodesDownOne, language: language)

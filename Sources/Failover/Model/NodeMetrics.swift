@@ -105,6 +105,8 @@ struct NodeMetrics: Sendable {
     private var nextSlot = 0
     /// The most latencies kept for percentiles.
     let window: Int
+    /// Latencies recorded since ``refreshedTail()`` last computed a p99.
+    private var latenciesSinceTail = 0
 
     /// Creates empty metrics.
     ///
@@ -217,6 +219,34 @@ struct NodeMetrics: Sendable {
             latencies[nextSlot] = latency
         }
         nextSlot = (nextSlot + 1) % window
+        latenciesSinceTail += 1
+    }
+
+    /// The recent p99 latency when it is due for a refresh (for the automatic stall threshold): after
+    /// every new latency while the window holds at most 32, then every 64 new latencies.
+    mutating func refreshedTail() -> Duration? {
+        guard latenciesSinceTail > 0, latencies.count <= 32 || latenciesSinceTail >= 64 else { return nil }
+        latenciesSinceTail = 0
+        return Self.upperPercentile(99, of: latencies)
+    }
+
+    /// The nearest-rank percentile of unsorted samples, for a percentile near the top: one pass that
+    /// keeps the few largest samples (six of 512 for the p99), instead of sorting them all.
+    static func upperPercentile(_ percent: Int, of samples: [Duration]) -> Duration? {
+        guard !samples.isEmpty else { return nil }
+        let rank = min(max((percent * samples.count + 99) / 100, 1), samples.count)
+        let keep = samples.count - rank + 1  // the answer is the smallest of the `keep` largest
+        var largest: [Duration] = []  // ascending
+        largest.reserveCapacity(keep)
+        for sample in samples {
+            if largest.count == keep {
+                guard sample > largest[0] else { continue }
+                largest.removeFirst()
+            }
+            let slot = largest.firstIndex { $0 >= sample } ?? largest.count
+            largest.insert(sample, at: slot)
+        }
+        return largest[0]
     }
 
     /// The nearest-rank percentile of sorted samples: the sample at rank ceil(p/100 * n), `nil` when empty.

@@ -33,11 +33,11 @@ extension RequestPipeline {
     @inline(never)  // keeps the task group's frame out of every request's frame
     func hedge<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
-        first: Node, second: Node, delay: Duration, until deadline: ContinuousClock.Instant, request: FailoverRequest,
+        first: ClusterState.Candidate, second: ClusterState.Candidate, delay: Duration, until deadline: ContinuousClock.Instant, request: FailoverRequest,
         enforcesDeadline: Bool
     ) async throws -> HedgeResult<Payload> {
         try await withThrowingTaskGroup(of: (Node?, RawAttempt<Payload>?).self) { group in
-            group.addTask { (first, try await perform(attempt, on: first, until: deadline, enforcesDeadline: enforcesDeadline)) }
+            group.addTask { (first.node, try await perform(attempt, on: first, until: deadline, enforcesDeadline: enforcesDeadline)) }
             group.addTask {
                 try await Task.sleep(for: delay)
                 return (nil, nil)
@@ -50,7 +50,7 @@ extension RequestPipeline {
                     // The hedge delay passed with no answer: send to the second node too.
                     if running == 1, finished.isEmpty, budget?.withdraw() ?? true {
                         running += 1
-                        group.addTask { (second, try await perform(attempt, on: second, until: deadline, enforcesDeadline: enforcesDeadline)) }
+                        group.addTask { (second.node, try await perform(attempt, on: second, until: deadline, enforcesDeadline: enforcesDeadline)) }
                     }
                     continue
                 }

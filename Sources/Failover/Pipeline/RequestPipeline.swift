@@ -110,7 +110,7 @@ struct RequestPipeline: Sendable {
                     raw = early  // already sent by the hedging phase
                 } else {
                     let attemptDeadline = min(run.now + run.policy.timeouts.request, run.deadline)
-                    raw = try await perform(attempt, on: node, at: run.now, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
+                    raw = try await perform(attempt, on: candidate, at: run.now, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
                 }
                 // A result the hedging phase got ended before the phase did: the clock never goes back.
                 run.now = max(run.now, raw.end)
@@ -166,7 +166,7 @@ struct RequestPipeline: Sendable {
                 cluster.recordFailure(node: node, outcome: outcome, latency: nil)
                 throw FailoverError(.requestFailed, attempts: run.attempts, nodeCount: run.nodeCount, request: request)
             }
-            cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: run.startCurrent)
+            run.recordDelivered(node: node, latency: elapsed)
             return .delivered(run.deliver(response, from: node, at: run.now))
         case .fail:
             cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
@@ -224,10 +224,10 @@ struct RequestPipeline: Sendable {
         _ hedging: FailoverClient.Configuration.Hedging, request: FailoverRequest, run: inout RunState<Payload>,
         attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>, enforcesDeadline: Bool
     ) async throws -> Delivered<Payload>? {
-        let first = run.candidates[0].node, second = run.candidates[1].node
+        let first = run.candidates[0], second = run.candidates[1]
         let attemptDeadline = min(run.start + run.policy.timeouts.request, run.deadline)
         switch try await hedge(
-            attempt, first: first, second: second, delay: hedgeDelay(hedging, node: first), until: attemptDeadline, request: request,
+            attempt, first: first, second: second, delay: hedgeDelay(hedging, node: first.node), until: attemptDeadline, request: request,
             enforcesDeadline: enforcesDeadline
         ) {
         case .won(let node, let winner, let others):
@@ -238,7 +238,7 @@ struct RequestPipeline: Sendable {
                 cluster.broadcaster.yield([.attemptFailed(failed)])
             }
             run.attempts.append(Attempt(node: node.index, url: node.url, retry: 0, outcome: winner.outcome, duration: winner.elapsed))
-            cluster.recordDelivered(node: node, latency: winner.elapsed, ifCurrentIs: run.startCurrent)
+            run.recordDelivered(node: node, latency: winner.elapsed)
             guard let answer = winner.answer else { throw CancellationError() }
             return run.deliver(answer, from: node)
         case .results(let results):
@@ -248,13 +248,17 @@ struct RequestPipeline: Sendable {
     }
 
     /// Sends one attempt within its deadline; every failure becomes an outcome (only cancellation throws).
+    /// The node's activity counts the attempt while it runs (stall detection).
     ///
     /// - Parameter start: When the attempt starts, if the caller has just read the clock.
     @inline(never)
     func perform<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
-        on node: Node, at start: ContinuousClock.Instant = .now, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
+        on candidate: ClusterState.Candidate, at start: ContinuousClock.Instant = .now, until deadline: ContinuousClock.Instant,
+        enforcesDeadline: Bool
     ) async throws -> RawAttempt<Payload> {
+        let node = candidate.node
+        candidate.activity.begin(at: start)
         let outcome: AttemptOutcome, answer: AttemptAnswer<Payload>?
         do {
             let answered = enforcesDeadline
@@ -264,11 +268,23 @@ struct RequestPipeline: Sendable {
         } catch let failure as TransportFailure {
             (outcome, answer) = (.failure(failure), nil)
         } catch {
-            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            if Task.isCancelled || error is CancellationError {
+                _ = candidate.activity.end(at: .now, spoke: false)
+                throw CancellationError()
+            }
             (outcome, answer) = (.failure(TransportFailure(.other, detail: String(describing: error))), nil)
         }
         let end = ContinuousClock.now
+        if candidate.activity.end(at: end, spoke: outcome.isSpeech) { reportResumed(node) }
         return RawAttempt(outcome: outcome, answer: answer, elapsed: start.duration(to: end), end: end)
+    }
+
+    /// A stalled node ended an attempt: it takes its place back.
+    @inline(never)
+    private func reportResumed(_ node: Node) {
+        let event = FailoverEvent.nodeResumed(node: node.index, url: node.url)
+        cluster.broadcaster.yield([event])
+        logger.notice("\(event)", metadata: ["failover.node": "\(node.index)"])
     }
 
     /// A failure or a 5xx counts against the node's health; a 408 or 429 does not.
@@ -331,6 +347,8 @@ private struct RunState<Payload: Sendable> {
     /// The current node when the request started (a late answer from it may not switch back).
     let startCurrent: NodeURL?
     let candidates: [ClusterState.Candidate]
+    /// A stalled node was moved behind the others: the node that answers does not become current.
+    let avoidedStall: Bool
     let cluster: ClusterState
     /// How many nodes the cluster has (for errors only: read when one is made).
     var nodeCount: Int { cluster.nodeCount }
@@ -348,9 +366,31 @@ private struct RunState<Payload: Sendable> {
         now = start
         deadline = start + policy.timeouts.total
         pipeline.budget?.deposit()
-        (startCurrent, candidates) = pipeline.cluster.candidates()
+        let selection = pipeline.cluster.candidates(at: start, stallDetection: policy.stallDetection)
+        (startCurrent, candidates, avoidedStall) = (selection.current, selection.list, selection.avoidedStall)
         cluster = pipeline.cluster
+        if !selection.reported.isEmpty { Self.log(selection.reported, to: pipeline.logger) }
         guard !candidates.isEmpty else { throw FailoverError(.noEnabledNode, nodeCount: nodeCount, request: request) }
+    }
+
+    @inline(never)
+    private static func log(_ stalls: [FailoverEvent], to logger: Logger) {
+        for event in stalls {
+            guard case .nodeStalled(let node, _, let silence, let outstanding) = event else { continue }
+            logger.notice("\(event)", metadata: [
+                "failover.node": "\(node)", "failover.silenceMs": "\(silence.wholeMilliseconds)", "failover.outstanding": "\(outstanding)",
+            ])
+        }
+    }
+
+    /// Records the answer the request delivers; its node becomes current unless the current node
+    /// changed since the start, or the request went elsewhere because the current node stalled.
+    func recordDelivered(node: Node, latency: Duration) {
+        if avoidedStall {
+            cluster.recordSuccess(node: node, latency: latency)
+        } else {
+            cluster.recordDelivered(node: node, latency: latency, ifCurrentIs: startCurrent)
+        }
     }
 
     func deliver(_ answer: AttemptAnswer<Payload>, from node: Node, at end: ContinuousClock.Instant = .now) -> Delivered<Payload> {

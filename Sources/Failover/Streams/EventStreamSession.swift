@@ -32,8 +32,9 @@ struct EventStreamSession: Sendable {
         let clock = ContinuousClock()
         while !Task.isCancelled {
             let configuration = settings.configuration
-            let (current, candidates) = cluster.candidates()
-            var order = candidates.map(\.node)
+            let selection = cluster.candidates(at: clock.now, stallDetection: configuration.stallDetection)
+            let current = selection.current
+            var order = selection.list.map(\.node)
             if let avoid, order.count > 1, let position = order.firstIndex(where: { $0.url == avoid }) {
                 order.append(order.remove(at: position))
             }
@@ -80,7 +81,11 @@ struct EventStreamSession: Sendable {
                     if response.status >= 500 { cluster.recordFailure(node: node, outcome: outcome, latency: elapsed) }
                     continue
                 }
-                cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: current)
+                if selection.avoidedStall {
+                    cluster.recordSuccess(node: node, latency: elapsed)  // the current node stalls, it stays current
+                } else {
+                    cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: current)
+                }
                 streamed = true
                 attempts = []
                 failedRounds = 0

@@ -30,6 +30,7 @@ extension CommandRunner {
             row("HEALTH_RISE", String(configuration.healthCheck.rise)),
             row("HEALTH_FALL", String(configuration.healthCheck.fall)),
             row("FAILBACK", configuration.failback.rawValue),
+            row("STALL_TIMEOUT", configuration.stallDetection.configurationValue),
             row("SELECTION_TTL", ms(configuration.selectionTTL)),
             row("STATE_FILE", configuration.stateFile),
             row("FAILOVER_LANG", configuration.language?.rawValue),

@@ -127,7 +127,7 @@ struct CommandRunner: Sendable {
     private func newEvents(since count: Int) -> [FailoverEvent] {
         session.events.dropFirst(count).map(\.event).filter {
             switch $0 {
-            case .switchedNode, .nodeDown, .nodeRecovered, .allNodesDown: true
+            case .switchedNode, .nodeDown, .nodeRecovered, .allNodesDown, .nodeStalled, .nodeResumed: true
             default: false
             }
         }

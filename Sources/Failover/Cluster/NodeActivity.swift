@@ -1,0 +1,94 @@
+import Synchronization
+
+/// What a node owes and when it last said anything: the evidence for stall detection.
+///
+/// A node *stalls* when at least one attempt sent to it is outstanding and no attempt on it has
+/// ended (with an answer or a failure other than a timeout) for longer than the stall threshold:
+/// it owes answers and has gone silent. While it stalls, new requests try it after the other
+/// eligible nodes; nothing is held against its health (the attempts it owes do that when they time
+/// out), and it takes its place back as soon as it ends an attempt.
+///
+/// Lock-free: every attempt updates it at its start and its end, so it is a few atomics, not a
+/// state under the cluster's lock.
+final class NodeActivity: Sendable {
+    /// Instants are kept as nanoseconds since this one (a `ContinuousClock.Instant` is opaque).
+    private static let epoch = ContinuousClock.now
+
+    private let outstanding = Atomic<Int>(0)
+    /// When an attempt last ended (not by a timeout), or when the node last went from owing nothing
+    /// to owing an answer.
+    private let lastProgress = Atomic<Int64>(0)
+    /// The automatic threshold, from the node's recent latencies; 0 while there is none.
+    private let automaticThreshold = Atomic<Int64>(0)
+    /// A stall was reported and the node has not ended an attempt since.
+    private let reportedStall = Atomic<Bool>(false)
+
+    static func nanoseconds(_ instant: ContinuousClock.Instant) -> Int64 { nanoseconds(of: epoch.duration(to: instant)) }
+
+    static func nanoseconds(of duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    /// An attempt to the node starts.
+    func begin(at now: ContinuousClock.Instant) {
+        if outstanding.wrappingAdd(1, ordering: .relaxed).oldValue == 0 {
+            lastProgress.store(Self.nanoseconds(now), ordering: .relaxed)
+        }
+    }
+
+    /// An attempt to the node ended.
+    ///
+    /// - Parameters:
+    ///   - now: When.
+    ///   - spoke: Whether the node said something (an answer, a refused or reset connection...):
+    ///     not a timeout, not a cancellation.
+    /// - Returns: Whether the node had been reported stalled and now ends its stall.
+    func end(at now: ContinuousClock.Instant, spoke: Bool) -> Bool {
+        outstanding.wrappingSubtract(1, ordering: .relaxed)
+        guard spoke else { return false }
+        lastProgress.store(Self.nanoseconds(now), ordering: .relaxed)
+        return reportedStall.load(ordering: .relaxed) && reportedStall.exchange(false, ordering: .relaxed)
+    }
+
+    /// How long the node has owed an answer without saying anything, or `nil` when it owes nothing.
+    func silence(at now: ContinuousClock.Instant) -> (silence: Duration, outstanding: Int)? {
+        let owed = outstanding.load(ordering: .relaxed)
+        guard owed > 0 else { return nil }
+        let nanoseconds = max(0, Self.nanoseconds(now) - lastProgress.load(ordering: .relaxed))
+        return (.nanoseconds(nanoseconds), owed)
+    }
+
+    /// Whether the node stalls by `threshold`; `nil` means the automatic one.
+    ///
+    /// - Returns: The silence and the attempts outstanding when it stalls, else `nil`.
+    func stall(at now: ContinuousClock.Instant, threshold: Duration?) -> (silence: Duration, outstanding: Int)? {
+        guard let (silence, owed) = silence(at: now) else { return nil }
+        let limit: Duration
+        if let threshold {
+            limit = threshold
+        } else {
+            let automatic = automaticThreshold.load(ordering: .relaxed)
+            guard automatic > 0 else { return nil }  // nothing known yet of what is normal for the node
+            limit = .nanoseconds(automatic)
+        }
+        return silence > limit ? (silence, owed) : nil
+    }
+
+    /// Marks the stall as reported; `true` for the first report of this stall.
+    func reportStall() -> Bool {
+        !reportedStall.load(ordering: .relaxed) && !reportedStall.exchange(true, ordering: .relaxed)
+    }
+
+    /// The automatic threshold now, if the node has answered.
+    var threshold: Duration? {
+        let value = automaticThreshold.load(ordering: .relaxed)
+        return value > 0 ? .nanoseconds(value) : nil
+    }
+
+    /// Sets the automatic threshold from the node's recent p99 latency.
+    func setAutomaticThreshold(p99: Duration) {
+        let value = FailoverClient.Configuration.StallDetection.automaticThreshold(p99: p99)
+        automaticThreshold.store(max(1, Self.nanoseconds(of: value)), ordering: .relaxed)
+    }
+}
