@@ -96,6 +96,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchGrowth = "bench.growth"
     /// hedged (%@): 
     case benchHedgedLabel = "bench.hedgedLabel"
+    /// stall detection off:
+    case benchStallOffLabel = "bench.stallOffLabel"
     /// Multiply every scenario duration (and the request counts of overhead and memory) by this factor (default: 1); 0.1 for a quick run.
     case benchHelpDurationScale = "bench.help.durationScale"
     /// Write the results as JSON to this file.
@@ -216,7 +218,7 @@ public enum Message: String, Sendable, CaseIterable {
     case benchSummaryChaos = "bench.summary.chaos"
     /// the primary answers 503: added latency and failures
     case benchSummaryError503 = "bench.summary.error503"
-    /// the primary accepts and never answers: time to a successful answer, without and with hedging
+    /// the primary accepts and never answers: time to a successful answer by default, with stall detection off, and with hedging
     case benchSummaryHang = "bench.summary.hang"
     /// peak RSS with 1,000 requests in flight, RSS after 1,000,000 requests
     case benchSummaryMemory = "bench.summary.memory"

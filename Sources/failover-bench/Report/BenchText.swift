@@ -125,6 +125,7 @@ enum BenchText {
     static func successAndP99(_ success: String, _ p99: String) -> String { localized(.benchSuccessAndP99, success, p99) }
     static func share(_ percent: String, of total: String) -> String { localized(.benchShare, percent, total) }
     static func hedgedLabel(delay: String) -> String { localized(.benchHedgedLabel, delay) }
+    static var stallOffLabel: String { localized(.benchStallOffLabel) }
     static func goalHedgeShort(limit: String) -> String { localized(.benchGoalHedgeShort, limit) }
     static func goalHedge(limit: String) -> String { localized(.benchGoalHedge, limit) }
 

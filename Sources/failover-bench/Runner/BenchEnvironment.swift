@@ -1,3 +1,4 @@
+import Failover
 import FailoverDemo
 import Foundation
 
@@ -61,13 +62,17 @@ final class BenchEnvironment: Sendable {
     /// failover client (proxies stopped), or a plain client through a freshly started proxy.
     ///
     /// - Returns: `nil` when the proxy is unavailable or skipped.
-    func prepare(_ column: Column, hedgeDelay: Duration? = nil, warmUp: Int = 200) async throws -> (any RequestDriver)? {
+    func prepare(
+        _ column: Column, hedgeDelay: Duration? = nil, stallDetection: FailoverClient.Configuration.StallDetection = .automatic,
+        warmUp: Int = 200
+    ) async throws -> (any RequestDriver)? {
         await heal()
         let driver: any RequestDriver
         switch column {
         case .failover:
             await proxies.stop()
-            driver = FailoverDriver(configuration: try settings.failoverConfiguration(urls: urls, hedgeDelay: hedgeDelay))
+            driver = FailoverDriver(
+                configuration: try settings.failoverConfiguration(urls: urls, hedgeDelay: hedgeDelay, stallDetection: stallDetection))
         case .haproxy, .nginx:
             guard proxies.state(of: column).isAvailable else { return nil }
             await proxies.start()

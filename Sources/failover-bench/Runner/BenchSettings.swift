@@ -48,8 +48,11 @@ struct BenchSettings: Sendable {
     ///   - urls: The nodes' base URLs, primary first.
     ///   - hedgeDelay: Turns hedging on with this fixed delay (not adaptive, so "p99 < delay + 10 ms"
     ///     is judged against a known delay).
+    ///   - stallDetection: The client's default unless told.
     /// - Returns: The configuration.
-    func failoverConfiguration(urls: [String], hedgeDelay: Duration? = nil) throws -> FailoverClient.Configuration {
+    func failoverConfiguration(
+        urls: [String], hedgeDelay: Duration? = nil, stallDetection: FailoverClient.Configuration.StallDetection = .automatic
+    ) throws -> FailoverClient.Configuration {
         var configuration = try FailoverClient.Configuration(primary: urls[0], backups: Array(urls.dropFirst()))
         configuration.timeouts = .init(request: Self.requestTimeout, total: Self.totalTimeout, connect: Self.connectTimeout)
         configuration.healthCheck = .init(
@@ -59,6 +62,7 @@ struct BenchSettings: Sendable {
         configuration.selectionTTL = .zero
         configuration.stateFile = nil
         configuration.hedging = hedgeDelay.map { .init(delay: $0, adaptive: false) }
+        configuration.stallDetection = stallDetection
         // The same pool as the plain AsyncHTTPClient it is compared with (`PlainDriver`).
         configuration.maxConnectionsPerNode = PlainDriver.maxConnections
         return configuration

@@ -1,3 +1,4 @@
+import Failover
 import FailoverDemo
 import OrderedJSON
 
@@ -54,8 +55,11 @@ struct FaultWindow: Sendable {
     }
 
     /// Measures one column; `nil` when its proxy is unavailable.
-    func measure(_ column: Column, in bench: BenchEnvironment, hedgeDelay: Duration? = nil) async throws -> Measurement? {
-        guard let driver = try await bench.prepare(column, hedgeDelay: hedgeDelay) else { return nil }
+    func measure(
+        _ column: Column, in bench: BenchEnvironment, hedgeDelay: Duration? = nil,
+        stallDetection: FailoverClient.Configuration.StallDetection = .automatic
+    ) async throws -> Measurement? {
+        guard let driver = try await bench.prepare(column, hedgeDelay: hedgeDelay, stallDetection: stallDetection) else { return nil }
         let clock = ContinuousClock()
         let healthySamples = await OpenLoop(rate: rate, duration: healthy).run(driver: driver, origin: clock.now) { _ in .stats }
         let before = await bench.nodes[0].requestCount(path: BenchRequest.statsPath)
@@ -96,6 +100,18 @@ struct FaultWindow: Sendable {
         report.add(label + BenchText.metricAttemptsPerRequest, cells {
             Format.decimal($0.faulty.isEmpty ? 0 : Double($0.nodeAttempts) / Double($0.faulty.count))
         })
+    }
+
+    /// Rows of a variant of the failover client (hedging, stall detection off): proxies n/a.
+    static func variantRows(_ measurement: Measurement?, label: String, latencyGoal: String = "", into report: inout ScenarioReport) {
+        func cells(_ value: (Measurement) -> String) -> [Column: Cell] {
+            [.failover: measurement.map { .text(value($0)) } ?? .failed, .haproxy: .notApplicable, .nginx: .notApplicable]
+        }
+        report.add(label + BenchText.metricSuccess, cells { Format.share($0.faulty.successes, of: $0.faulty.count) })
+        report.add(label + BenchText.metricFaultLatency, cells {
+            Format.durations($0.faultyStats.p50, $0.faultyStats.p99, $0.faultyStats.max)
+        }, goal: latencyGoal)
+        report.add(label + BenchText.metricAffected, cells { Format.count($0.affected) })
     }
 
     /// Whether the failover column beats a proxy: a higher success rate, or the same and a p99

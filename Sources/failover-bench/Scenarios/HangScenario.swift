@@ -1,6 +1,7 @@
 /// `hang`: the primary accepts connections and reads requests but never answers (health checks
-/// included); the time to a successful answer, without hedging (every column waits for the 1 s
-/// response timeout) and with the failover client's hedging.
+/// included); the time to a successful answer, without hedging (the proxies wait for the 1 s
+/// response timeout, the failover client's stall detection sends new requests elsewhere), with stall
+/// detection off (for comparison), and with the failover client's hedging.
 struct HangScenario: Scenario {
     let name = "hang"
     var summary: String { BenchText.summaryHang }
@@ -14,21 +15,19 @@ struct HangScenario: Scenario {
         var report = ScenarioReport(name: name)
         FaultWindow.rows(results, into: &report, in: bench)
 
+        // The failover client without its stall detection: what the default buys (proxies: n/a).
+        let stallOff = try await window.measure(.failover, in: bench, stallDetection: .off)
+        FaultWindow.variantRows(stallOff, label: BenchText.stallOffLabel, into: &report)
+
         // The same with hedging: the failover client only (a proxy has no hedging).
         let hedgeDelay = BenchSettings.hedgeDelay
         let hedged = try await window.measure(.failover, in: bench, hedgeDelay: hedgeDelay)
-        let label = BenchText.hedgedLabel(delay: Format.duration(hedgeDelay.nanosecondCount))
-        report.add(label + BenchText.metricSuccess, [
-            .failover: hedged.map { .text(Format.share($0.faulty.successes, of: $0.faulty.count)) } ?? .failed,
-            .haproxy: .notApplicable, .nginx: .notApplicable,
-        ])
         let goal = BenchText.goalHedgeShort(limit: Format.duration((hedgeDelay + .milliseconds(10)).nanosecondCount))
-        report.add(label + BenchText.metricFaultLatency, [
-            .failover: hedged.map { .text(Format.durations($0.faultyStats.p50, $0.faultyStats.p99, $0.faultyStats.max)) } ?? .failed,
-            .haproxy: .notApplicable, .nginx: .notApplicable,
-        ], goal: goal)
+        FaultWindow.variantRows(
+            hedged, label: BenchText.hedgedLabel(delay: Format.duration(hedgeDelay.nanosecondCount)), latencyGoal: goal, into: &report)
 
         var json = results.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, $0.value.json) }
+        json.append(("failoverStallDetectionOff", stallOff?.json ?? .null))
         json.append(("failoverHedged", hedged?.json ?? .null))
         report.results = json
 
