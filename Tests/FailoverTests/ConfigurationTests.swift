@@ -228,6 +228,8 @@ struct ConfigurationTests {
                     english: "is not a whole number", french: "n’est pas un nombre entier"),
         InvalidCase(text: "API_BASE_URL=http://a:1\nFAILBACK=sometimes\n", key: "FAILBACK", line: 2, expected: { $0 == .invalidChoice("sometimes", allowed: ["auto", "manual"]) },
                     english: "is not one of: auto, manual", french: "ne fait pas partie de\u{00A0}: auto, manual"),
+        InvalidCase(text: "API_BASE_URL=http://a:1\nSTALL_TIMEOUT=-5ms\n", key: "STALL_TIMEOUT", line: 2, expected: { $0 == .negativeDuration("-5ms") },
+                    english: "is negative", french: "est négatif"),
         InvalidCase(text: "API_BASE_URL=http://a:1\nSTALL_TIMEOUT=soon\n", key: "STALL_TIMEOUT", line: 2, expected: { $0 == .invalidStallTimeout("soon") },
                     english: "is not auto, off or a duration", french: "n’est ni auto, ni off, ni une durée"),
         InvalidCase(text: "API_BASE_URL=http://a:1\nHEALTH_RISE=0\n", key: "HEALTH_RISE", line: 2, expected: { $0 == .invalidInteger("0", minimum: 1) },

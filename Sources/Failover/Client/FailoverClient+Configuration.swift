@@ -137,18 +137,33 @@ extension FailoverClient {
                 max(.milliseconds(20), p99 * 8)
             }
 
+            private static func milliseconds(_ duration: Duration) -> String {
+                let whole = duration.wholeMilliseconds
+                return .milliseconds(whole) == duration ? String(whole) : String(duration.milliseconds)
+            }
+
             /// The value as `STALL_TIMEOUT` takes it: `auto`, `off`, or milliseconds (`250ms`).
             public var configurationValue: String {
                 switch self {
                 case .automatic: "auto"
                 case .off: "off"
-                case .after(let threshold): "\(threshold.wholeMilliseconds)ms"
+                case .after(let threshold) where threshold <= .zero: "off"
+                case .after(let threshold): "\(Self.milliseconds(threshold))ms"
                 }
             }
 
             /// The fixed threshold; `nil` for the automatic one (or when off).
             var fixedThreshold: Duration? {
                 if case .after(let threshold) = self { threshold } else { nil }
+            }
+
+            /// Whether stall detection runs: not `off`, nor a threshold of zero or less (`STALL_TIMEOUT=0`).
+            var isOn: Bool {
+                switch self {
+                case .automatic: true
+                case .off: false
+                case .after(let threshold): threshold > .zero
+                }
             }
         }
 

@@ -49,6 +49,8 @@ final class ClusterState: Sendable {
         var isLastResort: Bool
         /// The node's activity, which every attempt to it updates.
         var activity: NodeActivity
+        /// The node stalled when the request started (it was moved behind the others).
+        var isStalled = false
     }
 
     /// The candidates of one request, and whether a stall changed their order.
@@ -125,31 +127,33 @@ final class ClusterState: Sendable {
         }
     }
 
-    /// The nodes to try for a request, as ``candidates()`` orders them, except that a first node that
-    /// stalls goes behind the other eligible nodes that do not (the stall is reported once, as an event).
+    /// The nodes to try for a request, as ``candidates()`` orders them, except that eligible nodes
+    /// that stall go behind the eligible nodes that do not (each stall is reported once, as an event).
     ///
     /// - Parameters:
     ///   - now: The request's start.
     ///   - stallDetection: The configuration's.
     func candidates(at now: ContinuousClock.Instant, stallDetection: FailoverClient.Configuration.StallDetection) -> Selection {
         let (current, list) = candidates()
-        guard stallDetection != .off, list.count > 1, let first = list.first, !first.isLastResort else {
-            return Selection(current: current, list: list)
-        }
+        guard stallDetection.isOn, list.count > 1 else { return Selection(current: current, list: list) }
         let threshold = stallDetection.fixedThreshold
-        guard first.activity.stall(at: now, threshold: threshold) != nil else { return Selection(current: current, list: list) }
-        return reordered(list, current: current, at: now, threshold: threshold)
+        // Most requests: no eligible node owes an answer for long (one atomic load per idle node).
+        for candidate in list where !candidate.isLastResort && candidate.activity.stall(at: now, threshold: threshold) != nil {
+            return reordered(list, current: current, at: now, threshold: threshold)
+        }
+        return Selection(current: current, list: list)
     }
 
-    /// The rare path of ``candidates(at:stallDetection:)``: the first node stalls.
+    /// The rare path of ``candidates(at:stallDetection:)``: an eligible node stalls.
     @inline(never)
     private func reordered(_ list: [Candidate], current: NodeURL?, at now: ContinuousClock.Instant, threshold: Duration?) -> Selection {
         var speaking: [Candidate] = [], stalled: [Candidate] = [], lastResorts: [Candidate] = []
         var events: [FailoverEvent] = []
-        for candidate in list {
+        for var candidate in list {
             if candidate.isLastResort {
                 lastResorts.append(candidate)
             } else if let (silence, outstanding) = candidate.activity.stall(at: now, threshold: threshold) {
+                candidate.isStalled = true
                 stalled.append(candidate)
                 if candidate.activity.reportStall() {
                     events.append(.nodeStalled(node: candidate.node.index, url: candidate.node.url, silence: silence, outstanding: outstanding))
@@ -161,7 +165,10 @@ final class ClusterState: Sendable {
         broadcaster.yield(events)
         // Every eligible node stalls: the order stays (the first one may be about to answer).
         guard !speaking.isEmpty else { return Selection(current: current, list: list, reported: events) }
-        return Selection(current: current, list: speaking + stalled + lastResorts, avoidedStall: true, reported: events)
+        let ordered = speaking + stalled + lastResorts
+        // Only a request that no longer starts where it would have is kept from switching nodes.
+        return Selection(
+            current: current, list: ordered, avoidedStall: ordered[0].node.url != list[0].node.url, reported: events)
     }
 
     /// The nodes to try for a request: the current one if eligible, then eligible nodes by priority,
@@ -327,8 +334,12 @@ extension AttemptOutcome {
     /// Whether the node said something: an answer, or a failure it caused (refused, reset,
     /// malformed...); not a timeout, where it said nothing (stall detection).
     var isSpeech: Bool {
-        if case .failure(let failure) = self { return failure.kind != .timeout && failure.kind != .connectTimeout }
-        return true
+        guard case .failure(let failure) = self else { return true }
+        switch failure.kind {
+        case .connectionRefused, .connectionReset, .malformedResponse, .bodyTooLarge, .tlsFailure: return true
+        // A pooled connection the node had closed long ago, or a failure on our side, says nothing now.
+        case .timeout, .connectTimeout, .connectionClosed, .dnsFailure, .other: return false
+        }
     }
 
     /// A refused connection proves nothing listens: the node is down at once.

@@ -31,10 +31,15 @@ final class NodeActivity: Sendable {
     }
 
     /// An attempt to the node starts.
+    ///
+    /// When the node owed nothing, its silence starts now: the time is stored before the count
+    /// rises, and the count is published with release ordering, so a reader that sees the count
+    /// sees the time (never a count of 1 with the time of an answer from minutes ago).
     func begin(at now: ContinuousClock.Instant) {
-        if outstanding.wrappingAdd(1, ordering: .relaxed).oldValue == 0 {
+        if outstanding.load(ordering: .relaxed) == 0 {
             lastProgress.store(Self.nanoseconds(now), ordering: .relaxed)
         }
+        outstanding.wrappingAdd(1, ordering: .releasing)
     }
 
     /// An attempt to the node ended.
@@ -43,17 +48,19 @@ final class NodeActivity: Sendable {
     ///   - now: When.
     ///   - spoke: Whether the node said something (an answer, a refused or reset connection...):
     ///     not a timeout, not a cancellation.
-    /// - Returns: Whether the node had been reported stalled and now ends its stall.
+    /// - Returns: Whether the node had been reported stalled and now ends its stall by speaking.
+    ///   A stall whose attempts all ended silently (timeouts, cancellations) is over too, without
+    ///   a word from the node: its report is cleared and `false` returned.
     func end(at now: ContinuousClock.Instant, spoke: Bool) -> Bool {
-        outstanding.wrappingSubtract(1, ordering: .relaxed)
-        guard spoke else { return false }
-        lastProgress.store(Self.nanoseconds(now), ordering: .relaxed)
-        return reportedStall.load(ordering: .relaxed) && reportedStall.exchange(false, ordering: .relaxed)
+        if spoke { lastProgress.store(Self.nanoseconds(now), ordering: .relaxed) }
+        let remaining = outstanding.wrappingSubtract(1, ordering: .releasing).newValue
+        guard spoke || remaining == 0, reportedStall.load(ordering: .relaxed) else { return false }
+        return reportedStall.exchange(false, ordering: .relaxed) && spoke
     }
 
     /// How long the node has owed an answer without saying anything, or `nil` when it owes nothing.
     func silence(at now: ContinuousClock.Instant) -> (silence: Duration, outstanding: Int)? {
-        let owed = outstanding.load(ordering: .relaxed)
+        let owed = outstanding.load(ordering: .acquiring)
         guard owed > 0 else { return nil }
         let nanoseconds = max(0, Self.nanoseconds(now) - lastProgress.load(ordering: .relaxed))
         return (.nanoseconds(nanoseconds), owed)

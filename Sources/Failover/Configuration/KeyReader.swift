@@ -58,10 +58,11 @@ struct KeyReader {
         case "auto": return .automatic
         case "off": return .off
         default:
-            guard case .success(let duration) = DurationParser.parse(found.value) else {
-                throw ConfigurationError(.invalidStallTimeout(found.value), key: found.name, source: found.source)
+            switch DurationParser.parse(found.value) {
+            case .success(let duration): return duration == .zero ? .off : .after(duration)
+            case .failure(.negative): throw ConfigurationError(.negativeDuration(found.value), key: found.name, source: found.source)
+            case .failure(.invalid): throw ConfigurationError(.invalidStallTimeout(found.value), key: found.name, source: found.source)
             }
-            return duration == .zero ? .off : .after(duration)
         }
     }
 

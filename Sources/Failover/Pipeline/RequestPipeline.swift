@@ -84,7 +84,8 @@ struct RequestPipeline: Sendable {
         try validate(request)
         var run = try RunState<Payload>(request: request, policy: policy ?? settings.policy, pipeline: self)
         let candidates = run.candidates
-        if let hedging = run.policy.hedging, request.isIdempotent, candidates.count > 1, !candidates[1].isLastResort {
+        if let hedging = run.policy.hedging, request.isIdempotent, candidates.count > 1, !candidates[1].isLastResort,
+           !candidates[1].isStalled {
             if let delivered = try await hedgingPhase(hedging, request: request, run: &run, attempt: attempt, enforcesDeadline: enforcesDeadline) {
                 return delivered
             }
@@ -284,7 +285,7 @@ struct RequestPipeline: Sendable {
     private func reportResumed(_ node: Node) {
         let event = FailoverEvent.nodeResumed(node: node.index, url: node.url)
         cluster.broadcaster.yield([event])
-        logger.notice("\(event)", metadata: ["failover.node": "\(node.index)"])
+        logger.info("\(event)", metadata: ["failover.node": "\(node.index)"])
     }
 
     /// A failure or a 5xx counts against the node's health; a 408 or 429 does not.
@@ -377,7 +378,7 @@ private struct RunState<Payload: Sendable> {
     private static func log(_ stalls: [FailoverEvent], to logger: Logger) {
         for event in stalls {
             guard case .nodeStalled(let node, _, let silence, let outstanding) = event else { continue }
-            logger.notice("\(event)", metadata: [
+            logger.info("\(event)", metadata: [
                 "failover.node": "\(node)", "failover.silenceMs": "\(silence.wholeMilliseconds)", "failover.outstanding": "\(outstanding)",
             ])
         }
