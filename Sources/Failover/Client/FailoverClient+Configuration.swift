@@ -151,20 +151,6 @@ extension FailoverClient {
                 case .after(let threshold): "\(Self.milliseconds(threshold))ms"
                 }
             }
-
-            /// The fixed threshold; `nil` for the automatic one (or when off).
-            var fixedThreshold: Duration? {
-                if case .after(let threshold) = self { threshold } else { nil }
-            }
-
-            /// Whether stall detection runs: not `off`, nor a threshold of zero or less (`STALL_TIMEOUT=0`).
-            var isOn: Bool {
-                switch self {
-                case .automatic: true
-                case .off: false
-                case .after(let threshold): threshold > .zero
-                }
-            }
         }
 
         /// Whether the client returns to a preferred node on its own (`FAILBACK`).

@@ -134,12 +134,21 @@ final class ClusterState: Sendable {
     ///   - now: The request's start.
     ///   - stallDetection: The configuration's.
     func candidates(at now: ContinuousClock.Instant, stallDetection: FailoverClient.Configuration.StallDetection) -> Selection {
+        candidates(at: now, rule: StallRule(stallDetection))
+    }
+
+    /// ``candidates(at:stallDetection:)`` with the rule a request's policy carries.
+    func candidates(at now: ContinuousClock.Instant, rule: StallRule) -> Selection {
         let (current, list) = candidates()
-        guard stallDetection.isOn, list.count > 1 else { return Selection(current: current, list: list) }
-        let threshold = stallDetection.fixedThreshold
+        guard rule.isOn, list.count > 1 else { return Selection(current: current, list: list) }
+        let threshold = rule.fixedThreshold
         // Most requests: no eligible node owes an answer for long (one atomic load per idle node).
-        for candidate in list where !candidate.isLastResort && candidate.activity.stall(at: now, threshold: threshold) != nil {
-            return reordered(list, current: current, at: now, threshold: threshold)
+        // By index, in place: iterating by value would retain each node's activity, an object every
+        // request on every core touches.
+        for index in list.indices where !list[index].isLastResort {
+            if list[index].activity.stall(at: now, threshold: threshold) != nil {
+                return reordered(list, current: current, at: now, threshold: threshold)
+            }
         }
         return Selection(current: current, list: list)
     }

@@ -1,5 +1,24 @@
 import Synchronization
 
+/// ``FailoverClient/Configuration-swift.struct/StallDetection-swift.enum`` in 8 bytes, as a request's
+/// policy carries it: the nanoseconds of a fixed threshold, 0 for the automatic one, -1 for off.
+struct StallRule: Sendable, Hashable {
+    private let encoded: Int64
+
+    init(_ detection: FailoverClient.Configuration.StallDetection) {
+        switch detection {
+        case .automatic: encoded = 0
+        case .off: encoded = -1
+        case .after(let threshold): encoded = threshold > .zero ? max(1, NodeActivity.nanoseconds(of: threshold)) : -1
+        }
+    }
+
+    var isOn: Bool { encoded >= 0 }
+
+    /// The fixed threshold; `nil` for the automatic one.
+    var fixedThreshold: Duration? { encoded > 0 ? .nanoseconds(encoded) : nil }
+}
+
 /// What a node owes and when it last said anything: the evidence for stall detection.
 ///
 /// A node *stalls* when at least one attempt sent to it is outstanding and no attempt on it has
@@ -26,8 +45,7 @@ final class NodeActivity: Sendable {
     static func nanoseconds(_ instant: ContinuousClock.Instant) -> Int64 { nanoseconds(of: epoch.duration(to: instant)) }
 
     static func nanoseconds(of duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        Int64(truncatingIfNeeded: duration.attoseconds / 1_000_000_000)  // cheaper than `components`
     }
 
     /// An attempt to the node starts.

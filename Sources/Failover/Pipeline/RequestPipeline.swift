@@ -105,13 +105,22 @@ struct RequestPipeline: Sendable {
             var staleRetryUsed = false
             while true {
                 try Task.checkCancellation()
-                guard run.now < run.deadline else { throw run.timeoutError() }
+                guard run.now < run.deadline else { throw run.timeoutError(request) }
                 let raw: RawAttempt<Payload>
                 if retry == 0, !staleRetryUsed, !run.prefetched.isEmpty, let early = run.prefetched.removeValue(forKey: node.url) {
                     raw = early  // already sent by the hedging phase
                 } else {
                     let attemptDeadline = min(run.now + run.policy.timeouts.request, run.deadline)
-                    raw = try await perform(attempt, on: candidate, at: run.now, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
+                    // The node's activity counts the attempt while it runs (stall detection); kept
+                    // out of `perform`, whose frame every request in flight holds.
+                    candidate.activity.begin(at: run.now)
+                    do {
+                        raw = try await perform(attempt, on: node, at: run.now, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
+                    } catch {
+                        _ = candidate.activity.end(at: .now, spoke: false)
+                        throw error
+                    }
+                    if candidate.activity.end(at: raw.end, spoke: raw.outcome.isSpeech) { reportResumed(node) }
                 }
                 // A result the hedging phase got ended before the phase did: the clock never goes back.
                 run.now = max(run.now, raw.end)
@@ -129,11 +138,11 @@ struct RequestPipeline: Sendable {
                 }
             }
         }
-        if let (response, node) = run.lastRetryableResponse {
+        if let (response, node) = run.lastRetryableResponse?.value {
             // Every node asked us to come back later (429/408) and we could not wait: say so as they did.
             return run.deliver(response, from: node)
         }
-        if ContinuousClock.now >= run.deadline { throw run.timeoutError() }
+        if ContinuousClock.now >= run.deadline { throw run.timeoutError(request) }
         throw FailoverError(
             .allNodesUnavailable, attempts: run.attempts, nodeCount: run.nodeCount, request: request, budgetExhausted: run.budgetExhausted)
     }
@@ -176,7 +185,7 @@ struct RequestPipeline: Sendable {
             if isNodeFailure(outcome) {
                 cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
             } else if let response {
-                run.lastRetryableResponse = (response, node)
+                run.lastRetryableResponse = Box((response, node))
             }
             next = retryOrMoveOn(retry: retry, after: after, now: run.now, deadline: run.deadline, policy: run.policy)
         case .failover:
@@ -188,7 +197,7 @@ struct RequestPipeline: Sendable {
             } else if let response, response.status == 408 || response.status == 429 {
                 // "Come back later" says nothing against the node: keep the answer in case
                 // every node says the same, and try the next one.
-                run.lastRetryableResponse = (response, node)
+                run.lastRetryableResponse = Box((response, node))
                 next = .nextNode
             } else {
                 cluster.recordFailure(node: node, outcome: outcome, latency: elapsed)
@@ -248,18 +257,33 @@ struct RequestPipeline: Sendable {
         }
     }
 
+    /// ``perform(_:on:at:until:enforcesDeadline:)``, counted by the node's activity while it runs
+    /// (stall detection).
+    func performTracked<Payload: Sendable>(
+        _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
+        on candidate: ClusterState.Candidate, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
+    ) async throws -> RawAttempt<Payload> {
+        let start = ContinuousClock.now
+        candidate.activity.begin(at: start)
+        let raw: RawAttempt<Payload>
+        do {
+            raw = try await perform(attempt, on: candidate.node, at: start, until: deadline, enforcesDeadline: enforcesDeadline)
+        } catch {
+            _ = candidate.activity.end(at: .now, spoke: false)
+            throw error
+        }
+        if candidate.activity.end(at: raw.end, spoke: raw.outcome.isSpeech) { reportResumed(candidate.node) }
+        return raw
+    }
+
     /// Sends one attempt within its deadline; every failure becomes an outcome (only cancellation throws).
-    /// The node's activity counts the attempt while it runs (stall detection).
     ///
     /// - Parameter start: When the attempt starts, if the caller has just read the clock.
     @inline(never)
     func perform<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
-        on candidate: ClusterState.Candidate, at start: ContinuousClock.Instant = .now, until deadline: ContinuousClock.Instant,
-        enforcesDeadline: Bool
+        on node: Node, at start: ContinuousClock.Instant = .now, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
     ) async throws -> RawAttempt<Payload> {
-        let node = candidate.node
-        candidate.activity.begin(at: start)
         let outcome: AttemptOutcome, answer: AttemptAnswer<Payload>?
         do {
             let answered = enforcesDeadline
@@ -269,20 +293,16 @@ struct RequestPipeline: Sendable {
         } catch let failure as TransportFailure {
             (outcome, answer) = (.failure(failure), nil)
         } catch {
-            if Task.isCancelled || error is CancellationError {
-                _ = candidate.activity.end(at: .now, spoke: false)
-                throw CancellationError()
-            }
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
             (outcome, answer) = (.failure(TransportFailure(.other, detail: String(describing: error))), nil)
         }
         let end = ContinuousClock.now
-        if candidate.activity.end(at: end, spoke: outcome.isSpeech) { reportResumed(node) }
         return RawAttempt(outcome: outcome, answer: answer, elapsed: start.duration(to: end), end: end)
     }
 
     /// A stalled node ended an attempt: it takes its place back.
     @inline(never)
-    private func reportResumed(_ node: Node) {
+    func reportResumed(_ node: Node) {
         let event = FailoverEvent.nodeResumed(node: node.index, url: node.url)
         cluster.broadcaster.yield([event])
         logger.info("\(event)", metadata: ["failover.node": "\(node.index)"])
@@ -338,8 +358,10 @@ struct RequestPipeline: Sendable {
 }
 
 /// The state of one request through the pipeline: what it started from and every attempt so far.
+///
+/// The request itself is not kept here (the caller has it): every byte of this state is in the frame
+/// of every request in flight.
 private struct RunState<Payload: Sendable> {
-    let request: FailoverRequest
     let policy: RequestPolicy
     let start: ContinuousClock.Instant
     let deadline: ContinuousClock.Instant
@@ -356,18 +378,18 @@ private struct RunState<Payload: Sendable> {
     var attempts: [Attempt] = []
     var switches = 0
     var budgetExhausted = false
-    var lastRetryableResponse: (AttemptAnswer<Payload>, Node)?
+    /// Boxed: rarely set, and its ~160 bytes would otherwise be in the frame of every request in flight.
+    var lastRetryableResponse: Box<(AttemptAnswer<Payload>, Node)>?
     /// Results the hedging phase got and did not deliver: the first attempts of their nodes.
     var prefetched: [NodeURL: RawAttempt<Payload>] = [:]
 
     init(request: FailoverRequest, policy: RequestPolicy, pipeline: borrowing RequestPipeline) throws(FailoverError) {
-        self.request = request
         self.policy = policy
         start = ContinuousClock.now
         now = start
         deadline = start + policy.timeouts.total
         pipeline.budget?.deposit()
-        let selection = pipeline.cluster.candidates(at: start, stallDetection: policy.stallDetection)
+        let selection = pipeline.cluster.candidates(at: start, rule: policy.stallRule)
         (startCurrent, candidates, avoidedStall) = (selection.current, selection.list, selection.avoidedStall)
         cluster = pipeline.cluster
         if !selection.reported.isEmpty { Self.log(selection.reported, to: pipeline.logger) }
@@ -398,7 +420,7 @@ private struct RunState<Payload: Sendable> {
         Delivered(answer: answer, node: node, attempts: attempts, duration: start.duration(to: end))
     }
 
-    func timeoutError() -> FailoverError {
+    func timeoutError(_ request: FailoverRequest) -> FailoverError {
         FailoverError(.timeout, attempts: attempts, nodeCount: nodeCount, request: request,
                       deadlineMilliseconds: policy.timeouts.total.wholeMilliseconds)
     }
@@ -440,4 +462,10 @@ private final class DeadlineFlag: Sendable {
     private let value = Mutex(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
+}
+
+/// A value kept behind a reference.
+final class Box<Value> {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -9,6 +9,8 @@ final class FailoverDriver: RequestDriver {
     init(configuration: FailoverClient.Configuration) {
         client = FailoverClient(configuration: configuration)
     }
+    /// A driver for a client made elsewhere (with another transport).
+    init(client: FailoverClient) { self.client = client }
 
     func send(_ request: BenchRequest) async -> Answer {
         let outgoing: FailoverRequest

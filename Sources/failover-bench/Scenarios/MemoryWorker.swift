@@ -1,3 +1,4 @@
+import Failover
 import Foundation
 
 /// The child process of `memory`: one client alone in its process (the nodes and proxies run
@@ -13,9 +14,15 @@ enum MemoryWorker {
     static func run(mode: String, urls: [String], concurrency: Int, requests: Int) async throws {
         let baseline = ResidentMemory.current()?.residentKiB ?? 0
         let driver: any RequestDriver
-        if mode == "failover" {
+        switch mode {
+        case "failover":
             driver = FailoverDriver(configuration: try BenchSettings().failoverConfiguration(urls: urls))
-        } else {
+        case "instant":
+            // The failover client's own CPU per request: no I/O (see `InstantTransport`).
+            let client = FailoverClient(
+                configuration: try BenchSettings().failoverConfiguration(urls: urls), transport: InstantTransport(), runsHealthChecks: false)
+            driver = FailoverDriver(client: client)
+        default:
             driver = PlainDriver(baseURL: urls[0])
         }
         let step = max(1, requests / 10)
