@@ -281,10 +281,11 @@ final class ClusterState: Sendable {
     }
 
     /// Records the answer a request delivered and makes its node current, unless the current node
-    /// changed since the request started (so a late answer from an old node does not switch back).
-    /// One acquisition of the lock: the end of every successful request.
-    func recordDelivered(node: Node, latency: Duration, ifCurrentIs expected: NodeURL?) {
-        recordSuccess(node: node, latency: latency, promotion: Promotion(expectedCurrent: expected))
+    /// changed since the request started (so a late answer from an old node does not switch back),
+    /// or the request started elsewhere because the current node had stalled (a stall switches
+    /// nothing). One acquisition of the lock: the end of every successful request.
+    func recordDelivered(node: Node, latency: Duration, ifCurrentIs expected: NodeURL?, avoidedStall: Bool = false) {
+        recordSuccess(node: node, latency: latency, promotion: avoidedStall ? nil : Promotion(expectedCurrent: expected))
     }
 
     /// A node to make current if the current node is still `expectedCurrent`.

@@ -81,11 +81,7 @@ struct EventStreamSession: Sendable {
                     if response.status >= 500 { cluster.recordFailure(node: node, outcome: outcome, latency: elapsed) }
                     continue
                 }
-                if selection.avoidedStall {
-                    cluster.recordSuccess(node: node, latency: elapsed)  // the current node stalls, it stays current
-                } else {
-                    cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: current)
-                }
+                cluster.recordDelivered(node: node, latency: elapsed, ifCurrentIs: current, avoidedStall: selection.avoidedStall)
                 streamed = true
                 attempts = []
                 failedRounds = 0
