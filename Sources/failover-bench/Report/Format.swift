@@ -68,8 +68,9 @@ enum Format {
     /// A rate: `12,345 req/s`.
     static func rate(_ value: Double) -> String { count(Int(value.rounded())) + " req/s" }
 
-    /// A ratio: `0.97x`.
-    static func ratio(_ value: Double) -> String { number("%.2fx", value) }
+    /// A ratio: `0.97x`, cut (not rounded) to two decimals, so that a ratio just under a goal
+    /// (0.948 against ">= 0.95x") never reads as the goal itself.
+    static func ratio(_ value: Double) -> String { number("%.2fx", (value * 100).rounded(.towardZero) / 100) }
 
     /// KiB as MiB: `23.4 MiB`.
     static func mebibytes(_ kibibytes: Int) -> String { number("%.1f MiB", kibibytes.mebibytes) }

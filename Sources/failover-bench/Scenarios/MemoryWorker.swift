@@ -17,6 +17,9 @@ enum MemoryWorker {
         switch mode {
         case "failover":
             driver = FailoverDriver(configuration: try BenchSettings().failoverConfiguration(urls: urls))
+        case "transport":
+            // The failover client's transport alone: what the client costs over it.
+            driver = TransportDriver(baseURL: urls[0], configuration: try BenchSettings().failoverConfiguration(urls: urls))
         case "instant":
             // The failover client's own CPU per request: no I/O (see `InstantTransport`).
             let client = FailoverClient(
