@@ -19,8 +19,7 @@ import Synchronization
 /// signal handling is on during a read: for `SIGINT`, `SIGQUIT`, `SIGHUP`,
 /// `SIGTERM`, `SIGTSTP`, `SIGCONT` and `SIGWINCH` it restores the terminal
 /// (or follows its size) and passes the signal on to the handler the process
-/// had, unless the process takes that signal through a `DispatchSource` with
-/// the signal ignored, which libedit then does not see.
+/// had (the REPL's `SIGINT` handler, for one); an ignored signal it leaves alone.
 ///
 /// The reader is `Sendable` because every use of the libedit editor, which
 /// is not thread-safe, happens inside one `Mutex`: reads, history changes
