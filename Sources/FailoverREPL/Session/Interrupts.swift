@@ -9,6 +9,16 @@ import Darwin
 /// The write end of the pipe `SIGINT` is reported through (-1: none). The handler reads it.
 private let interruptPipe = Atomic<Int32>(-1)
 
+/// The `SIGINT` handler: one byte down the pipe, nothing else (async-signal-safe).
+private func reportInterrupt(_: Int32) {
+    let descriptor = interruptPipe.load(ordering: .acquiring)
+    guard descriptor >= 0 else { return }
+    let saved = errno
+    var byte: UInt8 = 1
+    _ = write(descriptor, &byte, 1)
+    errno = saved
+}
+
 /// Turns Ctrl-C into the cancellation of the command running now, instead of the end of the REPL.
 ///
 /// `SIGINT` gets a real handler (`sigaction`) that writes one byte to a pipe, the only thing it
@@ -46,23 +56,9 @@ final class Interrupts: @unchecked Sendable {
         interruptPipe.store(ends[1], ordering: .releasing)
         var action = sigaction()
         #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = { _ in
-            let descriptor = interruptPipe.load(ordering: .acquiring)
-            guard descriptor >= 0 else { return }
-            let saved = errno
-            var byte: UInt8 = 1
-            _ = write(descriptor, &byte, 1)
-            errno = saved
-        }
+        action.__sigaction_handler.sa_handler = reportInterrupt
         #else
-        action.__sigaction_u.__sa_handler = { _ in
-            let descriptor = interruptPipe.load(ordering: .acquiring)
-            guard descriptor >= 0 else { return }
-            let saved = errno
-            var byte: UInt8 = 1
-            _ = write(descriptor, &byte, 1)
-            errno = saved
-        }
+        action.__sigaction_u.__sa_handler = reportInterrupt
         #endif
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
