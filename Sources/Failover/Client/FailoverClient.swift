@@ -57,9 +57,7 @@ public final class FailoverClient: Sendable {
         if let language = configuration.language { Language.current = language }
         settings = ClientSettings(configuration)
         self.logger = logger
-        let transport = transport ?? HTTPClientTransport(
-            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request,
-            maxConnectionsPerNode: configuration.maxConnectionsPerNode)
+        let transport = transport ?? HTTPClientTransport(configuration: configuration)
         self.transport = transport
         self.classifier = classifier
         healthChecker = HealthChecker(transport: transport)

@@ -46,6 +46,14 @@ public final class HTTPClientTransport: Transport {
         streamClient = makeClient(readTimeout: nil)
     }
 
+    /// Creates the transport a ``FailoverClient`` with `configuration` makes for itself: its
+    /// connect timeout, its request timeout as the idle read timeout, its connections per node.
+    public convenience init(configuration: FailoverClient.Configuration) {
+        self.init(
+            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request,
+            maxConnectionsPerNode: configuration.maxConnectionsPerNode)
+    }
+
     /// Sends one request and reads the whole response within the deadline (see the type's notes).
     public func send(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
         let response = try await head(request, deadline: deadline, on: client)

@@ -12,9 +12,7 @@ final class TransportDriver: RequestDriver {
     /// Creates the transport as a failover client with the benchmark's settings would.
     init(baseURL: String, configuration: FailoverClient.Configuration) {
         self.baseURL = baseURL
-        transport = HTTPClientTransport(
-            connectTimeout: configuration.timeouts.connect, readTimeout: configuration.timeouts.request,
-            maxConnectionsPerNode: configuration.maxConnectionsPerNode)
+        transport = HTTPClientTransport(configuration: configuration)
     }
 
     /// GETs only (the worker sends nothing else).
