@@ -168,10 +168,12 @@ public enum Message: String, Sendable, CaseIterable {
     case benchMetricRecoveryWorst = "bench.metric.recoveryWorst"
     /// answered 2xx
     case benchMetricSuccess = "bench.metric.success"
-    /// c=%1$d throughput (plain AHC: %2$@)
+    /// c=%1$d throughput (plain AHC: %2$@; x: median of the rounds)
     case benchMetricThroughput = "bench.metric.throughput"
     /// %1$@ by the client's count (%2$@ by the nodes')
     case benchOutageMeasured = "bench.outageMeasured"
+    /// %1$@ (rounds %2$@ to %3$@; %4$@ / %5$@)
+    case benchRatioMeasured = "bench.ratioMeasured"
     /// finished %1$@ in %2$@ s
     case benchProgressFinished = "bench.progress.finished"
     /// cannot write %1$@: %2$@

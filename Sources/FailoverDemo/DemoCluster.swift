@@ -1,3 +1,6 @@
+public import NIOCore
+public import NIOPosix
+
 /// Several demo nodes sharing one ledger: a primary and its backups.
 ///
 /// Nodes are named `node-0` (the primary), `node-1`, ... and listen on free
@@ -27,14 +30,17 @@ public struct DemoCluster: Sendable {
     /// - Parameters:
     ///   - count: How many nodes (at least 1).
     ///   - host: The address every node binds; keep the default loopback address in tests.
+    ///   - group: The event loops the nodes serve on (the process's shared ones by default).
     /// - Returns: The running cluster.
     /// - Throws: The bind error of a node; the nodes already started are shut down.
-    public static func start(count: Int = 3, host: String = "127.0.0.1") async throws -> DemoCluster {
+    public static func start(
+        count: Int = 3, host: String = "127.0.0.1", group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> DemoCluster {
         let ledger = DemoLedger()
         var nodes: [DemoNode] = []
         do {
             for index in 0..<max(1, count) {
-                nodes.append(try await DemoNode.start(name: "node-\(index)", host: host, ledger: ledger))
+                nodes.append(try await DemoNode.start(name: "node-\(index)", host: host, ledger: ledger, group: group))
             }
         } catch {
             await DemoCluster(nodes: nodes, ledger: ledger).shutdown()

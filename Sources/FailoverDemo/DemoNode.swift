@@ -1,4 +1,5 @@
-import NIOCore
+public import NIOCore
+public import NIOPosix
 
 /// An in-process HTTP/1.1 node on a local port, with fault injection.
 ///
@@ -39,6 +40,8 @@ public actor DemoNode {
     public nonisolated let ledger: DemoLedger
 
     private let state: DemoNodeState
+    /// The event loops the node serves on.
+    private let group: any EventLoopGroup
     private var listener: (any Channel)?
     private var isShutDown = false
 
@@ -48,7 +51,10 @@ public actor DemoNode {
         return "http://\(address):\(self.port)"
     }
 
-    private init(name: String, host: String, port: Int, ledger: DemoLedger, state: DemoNodeState, listener: any Channel) {
+    private init(
+        name: String, host: String, port: Int, ledger: DemoLedger, state: DemoNodeState, listener: any Channel, group: any EventLoopGroup
+    ) {
+        self.group = group
         self.name = name
         self.host = host
         self.port = port
@@ -73,23 +79,25 @@ public actor DemoNode {
     ///     ``port``; see ``DemoPortAllocator``).
     ///   - ledger: The ledger for `POST /api/items`; pass one ledger to several
     ///     nodes to make them one cluster.
+    ///   - group: The event loops to serve on (the process's shared ones by default).
     /// - Returns: The running node.
     /// - Throws: The bind error, e.g. when the port is taken.
     public static func start(
         name: String,
         host: String = "127.0.0.1",
         port: Int = 0,
-        ledger: DemoLedger = DemoLedger()
+        ledger: DemoLedger = DemoLedger(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> DemoNode {
         let state = DemoNodeState(name: name, ledger: ledger)
         state.startAccepting()
-        let listener = try await Self.listenOnFreePort(host: host, port: port, state: state)
+        let listener = try await Self.listenOnFreePort(host: host, port: port, state: state, group: group)
         guard let bound = listener.localAddress?.port else {
             _ = state.stopAccepting()
             try? await listener.close()
             throw DemoNodeError.noPort
         }
-        return DemoNode(name: name, host: host, port: bound, ledger: ledger, state: state, listener: listener)
+        return DemoNode(name: name, host: host, port: bound, ledger: ledger, state: state, listener: listener, group: group)
     }
 
     // MARK: Faults
@@ -165,7 +173,7 @@ public actor DemoNode {
         guard self.listener == nil else { return }
         self.state.startAccepting()
         do {
-            let listener = try await Self.listen(host: self.host, port: self.port, state: self.state)
+            let listener = try await Self.listen(host: self.host, port: self.port, state: self.state, group: self.group)
             if self.listener == nil, !self.isShutDown {
                 self.listener = listener
             } else {

@@ -104,8 +104,11 @@ final class ClusterState: Sendable {
         case eligible, lastResort, excluded
 
         init(_ record: borrowing Record) {
-            self = !record.node.isEnabled || record.machine.state == .disabled ? .excluded
-                : record.machine.state.isEligible ? .eligible : .lastResort
+            self.init(isEnabled: record.node.isEnabled, state: record.machine.state)
+        }
+
+        init(isEnabled: Bool, state: NodeState) {
+            self = !isEnabled || state == .disabled ? .excluded : state.isEligible ? .eligible : .lastResort
         }
     }
 
@@ -118,12 +121,20 @@ final class ClusterState: Sendable {
 
         func matches(_ storage: Storage) -> Bool {
             guard current == storage.current, nodes.count == storage.records.count else { return false }
-            // By index, in place: iterating the records by value would copy each one (metrics and all).
-            for index in nodes.indices {
-                guard nodes[index].node == storage.records[index].node,
-                      nodes[index].eligibility == Eligibility(storage.records[index]) else { return false }
+            // Through buffer pointers, whose elements are borrowed: reading a record through the
+            // array's subscript copied it (metrics and all, a retain for each of its references) on
+            // every request, about a tenth of the client's own CPU time.
+            return nodes.withUnsafeBufferPointer { cached in
+                storage.records.withUnsafeBufferPointer { records in
+                    for index in cached.indices {
+                        guard cached[index].node == records[index].node,
+                              cached[index].eligibility
+                                == Eligibility(isEnabled: records[index].node.isEnabled, state: records[index].machine.state)
+                        else { return false }
+                    }
+                    return true
+                }
             }
-            return true
         }
     }
 

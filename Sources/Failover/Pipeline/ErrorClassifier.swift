@@ -62,6 +62,7 @@ public struct DefaultErrorClassifier: ErrorClassifier {
 
     /// Classifies one attempt by the table above.
     public func classify(_ context: ClassificationContext) -> FailoverDecision {
+        if Self.delivers(context.outcome) { return .deliver }
         switch context.outcome {
         case .response(let status):
             switch status {
@@ -74,5 +75,13 @@ public struct DefaultErrorClassifier: ErrorClassifier {
         case .failure(let failure):
             return failure.kind == .bodyTooLarge ? .fail : .failover
         }
+    }
+
+    /// Whether the table delivers `outcome` whatever the request, the headers and the retries
+    /// left: every answer but 408, 429 and 5xx. The pipeline asks this first when the default
+    /// classifier is in use, and skips building a context for the answer most requests get.
+    static func delivers(_ outcome: AttemptOutcome) -> Bool {
+        guard case .response(let status) = outcome else { return false }
+        return status != 408 && status != 429 && !(500...599).contains(status)
     }
 }

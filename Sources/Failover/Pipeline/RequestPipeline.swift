@@ -36,6 +36,18 @@ struct RequestPipeline: Sendable {
     let cluster: ClusterState
     let budget: RetryBudget?
     let logger: Logger
+    /// The classifier is ``DefaultErrorClassifier``: its answers that need no context are known here.
+    let classifiesByDefault: Bool
+
+    init(settings: ClientSettings, transport: any Transport, classifier: any ErrorClassifier, cluster: ClusterState, budget: RetryBudget?, logger: Logger) {
+        self.settings = settings
+        self.transport = transport
+        self.classifier = classifier
+        self.cluster = cluster
+        self.budget = budget
+        self.logger = logger
+        classifiesByDefault = classifier is DefaultErrorClassifier
+    }
 
     /// Where the loop stands after an attempt that did not deliver.
     private enum Next {
@@ -166,11 +178,13 @@ struct RequestPipeline: Sendable {
         let attempt = Attempt(node: node.index, url: node.url, retry: retry, outcome: outcome, duration: elapsed)
         run.attempts.append(attempt)
 
-        let context = ClassificationContext(
-            request: request, outcome: outcome, responseHeaders: response?.headers ?? [:],
-            retriesRemaining: max(0, run.policy.retry.maxRetries - retry))
+        let decision = classifiesByDefault && DefaultErrorClassifier.delivers(outcome)
+            ? .deliver
+            : classifier.classify(ClassificationContext(
+                request: request, outcome: outcome, responseHeaders: response?.headers ?? [:],
+                retriesRemaining: max(0, run.policy.retry.maxRetries - retry)))
         let next: Next
-        switch classifier.classify(context) {
+        switch decision {
         case .deliver:
             guard let response else {
                 // A classifier that delivers a transport failure: nothing to deliver, report it.

@@ -107,6 +107,10 @@ enum BenchText {
     static func metricLatency(concurrency: Int, direct: String) -> String { localized(.benchMetricLatency, concurrency, direct) }
     static func metricP50Added(concurrency: Int) -> String { localized(.benchMetricP50Added, concurrency) }
     static func goalThroughput(concurrency: Int) -> String { localized(.benchGoalThroughput, concurrency) }
+    /// The median ratio, the lowest and highest round's, and both throughputs over every round.
+    static func measuredRatio(_ median: String, low: String, high: String, ours: String, direct: String) -> String {
+        localized(.benchRatioMeasured, median, low, high, ours, direct)
+    }
     static func goalP50Added(concurrency: Int) -> String { localized(.benchGoalP50Added, concurrency) }
 
     static var metricSuccess: String { localized(.benchMetricSuccess) }

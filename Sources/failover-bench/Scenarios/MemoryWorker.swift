@@ -26,7 +26,8 @@ enum MemoryWorker {
                 configuration: try BenchSettings().failoverConfiguration(urls: urls), transport: InstantTransport(), runsHealthChecks: false)
             driver = FailoverDriver(client: client)
         default:
-            driver = PlainDriver(baseURL: urls[0])
+            // With the idle read timeout the failover client's transport has, as in `overhead`.
+            driver = PlainDriver(baseURL: urls[0], readTimeout: BenchSettings.requestTimeout)
         }
         let step = max(1, requests / 10)
         let loop = ClosedLoop(concurrency: concurrency, requests: requests, timeLimit: .seconds(1_500), recordsLatencies: false)
