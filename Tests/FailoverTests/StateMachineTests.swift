@@ -131,6 +131,19 @@ struct ClassifierTests {
         #expect(decide(.response(status: status)) == .deliver)
     }
 
+    /// The pipeline skips the classifier for the answers `delivers` names: it must name exactly the
+    /// answers the table delivers whatever the headers and the retries left.
+    @Test func shortcutMatchesTheTable() {
+        for status in 100..<700 {
+            let outcome = AttemptOutcome.response(status: status)
+            let always = [0, 1].allSatisfy { retries in
+                decide(outcome, retries: retries) == .deliver && decide(outcome, retries: retries, headers: ["Retry-After": "1"]) == .deliver
+            }
+            #expect(DefaultErrorClassifier.delivers(outcome) == always, "status \(status)")
+        }
+        #expect(!DefaultErrorClassifier.delivers(.failure(TransportFailure(.connectionRefused))))
+    }
+
     @Test(arguments: [500, 501, 505, 599])
     func serverErrorsFailOver(_ status: Int) {
         #expect(decide(.response(status: status)) == .failover)
