@@ -69,7 +69,7 @@ private func expectError(_ line: String, _ kind: CommandError.Kind, command: Str
         #"patch /x [1, 2, {"a": "]"}]"#: #"[1, 2, {"a": "]"}]"#,
         #"post /x {"name": "it's"}"#: #"{"name": "it's"}"#,
         #"post /x   {"a":1}   "#: #"{"a":1}"#,
-        ##"get /search {"q": "#tag"}"##: ##"{"q": "#tag"}"##,
+        ##"post /search {"q": "#tag"}"##: ##"{"q": "#tag"}"##,
         #"post /x {}"#: "{}",
     ])
     func bareJSONBodyIsKeptAsTyped(line: String, body: String) throws {
@@ -101,7 +101,7 @@ private func expectError(_ line: String, _ kind: CommandError.Kind, command: Str
         (#"post /x \@literal"#, .text("@literal")),
         ("post /x -1", .text("-1")),
         ("post /x '-v'", .text("-v")),
-        (#"get /x {"q": 1}"#, .text(#"{"q": 1}"#)),
+        (#"patch /x {"q": 1}"#, .text(#"{"q": 1}"#)),
     ])
     func wordAndFileBodies(line: String, body: RequestBody) throws {
         let method = String(line.prefix { $0 != " " }).uppercased()
@@ -159,6 +159,12 @@ private func expectError(_ line: String, _ kind: CommandError.Kind, command: Str
         expectError("post /x {} [1]", .unexpectedArgument(command: "post", argument: "[1]"), command: "post")
         expectError("get /x -v", .unexpectedArgument(command: "get", argument: "-v"), command: "get")
         expectError("get /x --verbose", .unexpectedArgument(command: "get", argument: "--verbose"), command: "get")
+        // Only post, put and patch take a body: a word after the path of the others is an error.
+        expectError("get /x y", .unexpectedArgument(command: "get", argument: "y"), command: "get")
+        expectError("get /x y -i", .unexpectedArgument(command: "get", argument: "y"), command: "get")
+        expectError(#"delete /x {"a":1}"#, .unexpectedArgument(command: "delete", argument: "{a:1}"), command: "delete")
+        expectError("head /x @body.json", .unexpectedArgument(command: "head", argument: "@body.json"), command: "head")
+        expectError("options /x '[1]'", .unexpectedArgument(command: "options", argument: "[1]"), command: "options")
         expectError("post /x @", .missingArgument(command: "post", argument: "FILE"), command: "post")
         expectError("post /x 'abc", .unterminatedQuote, command: "post")
     }

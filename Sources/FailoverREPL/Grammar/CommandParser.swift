@@ -23,6 +23,9 @@ public enum CommandParser {
         "post": "POST", "put": "PUT", "patch": "PATCH",
     ]
 
+    /// The methods whose command takes a body (`post PATH [BODY | @FILE]`).
+    static let bodyMethods: Set<String> = ["POST", "PUT", "PATCH"]
+
     /// The languages `lang` accepts.
     static let languages: Set<String> = ["en", "fr"]
 
@@ -160,10 +163,13 @@ extension CommandParser {
         var index = start
         var request = RequestCommand(method: method, path: "")
         var hasPath = false
+        // `get`, `head`, `delete` and `options` take no body (their usage shows none): a word after
+        // the path is an error, not a body sent unseen.
+        let takesBody = bodyMethods.contains(method)
         while true {
             Tokenizer.skipBlanks(in: text, from: &index)
             guard index < text.endIndex else { break }
-            if hasPath, text[index] == "{" || text[index] == "[" {
+            if hasPath, takesBody, text[index] == "{" || text[index] == "[" {
                 let json = try Tokenizer.json(in: text, from: &index)
                 guard request.body == nil else {
                     throw CommandError(.unexpectedArgument(command: command, argument: String(json)))
@@ -177,7 +183,7 @@ extension CommandParser {
                 guard word.text.hasPrefix("/") else { throw CommandError(.invalidPath(word.text)) }
                 request.path = word.text
                 hasPath = true
-            } else if request.body == nil {
+            } else if takesBody, request.body == nil {
                 request.body = try body(word, command: command)
             } else {
                 throw CommandError(.unexpectedArgument(command: command, argument: word.text))
