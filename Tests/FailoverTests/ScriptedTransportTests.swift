@@ -92,4 +92,31 @@ struct ScriptedTransportTests {
         #expect(response.attempts.map(\.node) == [0, 0, 0, 1])
         try await client.shutdown()
     }
+
+    /// Passive recovery: with no health checks, the answers a down node gives as a last resort
+    /// bring it back, and the success that does it says so (`rise` successes, then `nodeRecovered`).
+    @Test func aDownNodeThatAnswersAgainRecoversWithAnEvent() async throws {
+        let transport = ScriptedTransport(["a:1": [.fail(.connectionRefused)], "b:2": [.respond(200), .respond(503)]])
+        let client = try client(transport)
+        let events = Mutex<[FailoverEvent]>([])
+        client.observeEvents { event in events.withLock { $0.append(event) } }
+        func recoveries() -> [Int] {
+            events.withLock { $0.compactMap { if case .nodeRecovered(let node, _) = $0 { node } else { nil } } }
+        }
+
+        // a refuses: down at once; b answers and becomes current.
+        #expect(try await client.get("/x").node.index == 1)
+        #expect(client.status().nodes[0].state == .down)
+        // b answers 503: a, down, is tried as a last resort and answers: one success of two, and current.
+        let second = try await client.get("/x")
+        #expect(second.attempts.map(\.node) == [1, 0])
+        #expect(client.status().nodes[0].state == .probing)
+        #expect(client.status().current == 0)
+        #expect(recoveries().isEmpty)
+        // Its second success in a row: healthy, and said once.
+        #expect(try await client.get("/x").node.index == 0)
+        #expect(client.status().nodes[0].state == .healthy)
+        #expect(recoveries() == [0])
+        try await client.shutdown()
+    }
 }

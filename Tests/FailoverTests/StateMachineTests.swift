@@ -100,6 +100,18 @@ struct RetryMechanicsTests {
         #expect(!budget.withdraw())
     }
 
+    @Test func budgetGrantsEachTokenOnceUnderContention() async {
+        let budget = RetryBudget(.init(ratio: 0, reserve: 1_000))
+        let granted = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<500).reduce(0) { count, _ in count + (budget.withdraw() ? 1 : 0) } }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(granted == 1_000)
+        #expect(budget.available == 0)
+    }
+
     @Test func budgetNeverHoldsMoreThanTheReserve() {
         let budget = RetryBudget(.init(ratio: 1, reserve: 2))
         for _ in 0..<100 { budget.deposit() }

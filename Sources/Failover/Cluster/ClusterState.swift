@@ -15,6 +15,17 @@ final class ClusterState: Sendable {
         var priorityOverride: Int?
         /// What the node owes and when it last spoke (stall detection); shared with its candidates.
         let activity = NodeActivity()
+
+        /// Records an attempt the node answered usefully, in place (the end of every successful
+        /// request): metrics, the automatic stall threshold, the state machine.
+        ///
+        /// - Returns: The state before and after, when the success changed it.
+        mutating func recordSuccess(latency: Duration) -> (before: NodeState, after: NodeState)? {
+            metrics.recordRequest(success: true, latency: latency, error: nil)
+            if let p99 = metrics.refreshedTail() { activity.setAutomaticThreshold(p99: p99) }
+            let before = machine.state
+            return machine.record(.success).map { (before, $0) }
+        }
     }
 
     struct Storage: Sendable {
@@ -32,8 +43,12 @@ final class ClusterState: Sendable {
 
         /// The position of `node`: its index when the records are as it knew them, else found by URL.
         func position(of node: Node) -> Int? {
-            if records.indices.contains(node.index), records[node.index].node.url == node.url { return node.index }
-            return position(of: node.url)
+            // Through a buffer pointer, whose elements are borrowed: the array's subscript may copy
+            // the whole record (a retain for each of its references) on the path of every request.
+            let known = records.withUnsafeBufferPointer { records in
+                records.indices.contains(node.index) && records[node.index].node.url == node.url
+            }
+            return known ? node.index : position(of: node.url)
         }
 
         var enabledByPriority: [Record] {
@@ -261,6 +276,14 @@ final class ClusterState: Sendable {
     ) {
         let before = storage.records[position].machine.state
         guard let after = storage.records[position].machine.record(signal) else { return }
+        report(from: before, to: after, at: position, in: storage, events: &events, outcome: outcome)
+    }
+
+    /// The events of a node's state change: down (and all down), or recovered.
+    private static func report(
+        from before: NodeState, to after: NodeState, at position: Int, in storage: borrowing Storage, events: inout [FailoverEvent],
+        outcome: AttemptOutcome? = nil
+    ) {
         let node = storage.records[position].node
         if after == .down, let outcome {
             events.append(.nodeDown(node: node.index, url: node.url, outcome: outcome))
@@ -308,17 +331,21 @@ final class ClusterState: Sendable {
         metrics.attempt(node: node.index, success: true, latency: latency)
         mutate { storage, events in
             guard let position = storage.position(of: node) else { return }
-            storage.records[position].metrics.recordRequest(success: true, latency: latency, error: nil)
-            if let p99 = storage.records[position].metrics.refreshedTail() {
-                storage.records[position].activity.setAutomaticThreshold(p99: p99)
+            // In place, through the record's own method: no copy of the record, the common case
+            // (a healthy current node) touching nothing else.
+            if let (before, after) = storage.records[position].recordSuccess(latency: latency) {
+                Self.report(from: before, to: after, at: position, in: storage, events: &events)
             }
-            Self.feed(.success, to: position, in: &storage, events: &events)
-            if let promotion { Self.promote(node, ifCurrentIs: promotion.expectedCurrent, in: &storage, events: &events) }
+            if let promotion, position != storage.current {
+                Self.promote(node, at: position, ifCurrentIs: promotion.expectedCurrent, in: &storage, events: &events)
+            }
         }
     }
 
-    private static func promote(_ node: Node, ifCurrentIs expected: NodeURL?, in storage: inout Storage, events: inout [FailoverEvent]) {
-        guard let position = storage.position(of: node.url), position != storage.current else { return }
+    /// Makes the node at `position` current, if the current node is still `expected`.
+    private static func promote(
+        _ node: Node, at position: Int, ifCurrentIs expected: NodeURL?, in storage: inout Storage, events: inout [FailoverEvent]
+    ) {
         let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current].node.url : nil
         guard current == expected else { return }
         let from = storage.current

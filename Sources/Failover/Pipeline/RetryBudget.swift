@@ -30,31 +30,46 @@ public final class RetryBudget: Sendable {
         }
     }
 
-    private let configuration: Configuration
-    private let tokens: Mutex<Double>
+    /// Tokens are counted in millionths, in one atomic: every request deposits, so the bucket is
+    /// on the path of every request on every core. A full bucket (the usual case) is only read.
+    private let microTokens: Atomic<Int>
+    private let ratio: Int
+    private let reserve: Int
+    private static let one = 1_000_000
 
     /// Creates a full budget.
     public init(_ configuration: Configuration = Configuration()) {
-        self.configuration = configuration
-        self.tokens = Mutex(configuration.reserve)
+        // At most a trillion tokens: far beyond any useful reserve, and no overflow in millionths.
+        func micro(_ tokens: Double) -> Int { Int((min(tokens, 1e12) * Double(Self.one)).rounded()) }
+        reserve = micro(configuration.reserve)
+        ratio = micro(configuration.ratio)
+        microTokens = Atomic(reserve)
     }
 
     /// Records a new request.
     func deposit() {
-        tokens.withLock { $0 = min(configuration.reserve, $0 + configuration.ratio) }
+        var tokens = microTokens.load(ordering: .relaxed)
+        while tokens < reserve {
+            let (exchanged, found) = microTokens.weakCompareExchange(
+                expected: tokens, desired: min(reserve, tokens + ratio), ordering: .relaxed)
+            if exchanged { return }
+            tokens = found
+        }
     }
 
     /// Takes one token for a budgeted attempt.
     ///
     /// - Returns: `false` when the budget is spent (the attempt must not be made).
     func withdraw() -> Bool {
-        tokens.withLock { tokens in
-            guard tokens >= 1 else { return false }
-            tokens -= 1
-            return true
+        var tokens = microTokens.load(ordering: .relaxed)
+        while tokens >= Self.one {
+            let (exchanged, found) = microTokens.weakCompareExchange(expected: tokens, desired: tokens - Self.one, ordering: .relaxed)
+            if exchanged { return true }
+            tokens = found
         }
+        return false
     }
 
     /// The tokens available now.
-    public var available: Double { tokens.withLock { $0 } }
+    public var available: Double { Double(microTokens.load(ordering: .relaxed)) / Double(Self.one) }
 }
