@@ -23,8 +23,15 @@ final class ClusterState: Sendable {
         mutating func recordSuccess(latency: Duration) -> (before: NodeState, after: NodeState)? {
             metrics.recordRequest(success: true, latency: latency, error: nil)
             if let p99 = metrics.refreshedTail() { activity.setAutomaticThreshold(p99: p99) }
+            return feed(.success)
+        }
+
+        /// Feeds a signal to the node's state machine.
+        ///
+        /// - Returns: The state before and after, when the signal changed it.
+        mutating func feed(_ signal: NodeStateMachine.Signal) -> (before: NodeState, after: NodeState)? {
             let before = machine.state
-            return machine.record(.success).map { (before, $0) }
+            return machine.record(signal).map { (before, $0) }
         }
     }
 
@@ -274,8 +281,7 @@ final class ClusterState: Sendable {
         _ signal: NodeStateMachine.Signal, to position: Int, in storage: inout Storage, events: inout [FailoverEvent],
         outcome: AttemptOutcome? = nil
     ) {
-        let before = storage.records[position].machine.state
-        guard let after = storage.records[position].machine.record(signal) else { return }
+        guard let (before, after) = storage.records[position].feed(signal) else { return }
         report(from: before, to: after, at: position, in: storage, events: &events, outcome: outcome)
     }
 
