@@ -96,8 +96,6 @@ public enum Message: String, Sendable, CaseIterable {
     case benchGrowth = "bench.growth"
     /// hedged (%@): 
     case benchHedgedLabel = "bench.hedgedLabel"
-    /// stall detection off:
-    case benchStallOffLabel = "bench.stallOffLabel"
     /// Multiply every scenario duration (and the request counts of overhead and memory) by this factor (default: 1); 0.1 for a quick run.
     case benchHelpDurationScale = "bench.help.durationScale"
     /// Write the results as JSON to this file.
@@ -172,8 +170,6 @@ public enum Message: String, Sendable, CaseIterable {
     case benchMetricThroughput = "bench.metric.throughput"
     /// %1$@ by the client's count (%2$@ by the nodes')
     case benchOutageMeasured = "bench.outageMeasured"
-    /// %1$@ (rounds %2$@ to %3$@; %4$@ / %5$@)
-    case benchRatioMeasured = "bench.ratioMeasured"
     /// finished %1$@ in %2$@ s
     case benchProgressFinished = "bench.progress.finished"
     /// cannot write %1$@: %2$@
@@ -200,6 +196,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchProxySkipped = "bench.proxy.skipped"
     /// unavailable (%@)
     case benchProxyUnavailable = "bench.proxy.unavailable"
+    /// %1$@ (rounds %2$@ to %3$@; %4$@ / %5$@)
+    case benchRatioMeasured = "bench.ratioMeasured"
     /// machine: %1$d cores, %2$@, %3$d MiB, Linux %4$@
     case benchReportMachine = "bench.report.machine"
     /// nodes: %@
@@ -214,6 +212,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchSeparator = "bench.separator"
     /// %1$@ of %2$@
     case benchShare = "bench.share"
+    /// STALL_TIMEOUT=off: 
+    case benchStallOffLabel = "bench.stallOffLabel"
     /// %1$@, p99 %2$@
     case benchSuccessAndP99 = "bench.successAndP99"
     /// a random node killed or revived every 500 ms, GETs and POSTs with Idempotency-Key
@@ -264,12 +264,16 @@ public enum Message: String, Sendable, CaseIterable {
     case configErrorPrefix = "config.errorPrefix"
     /// Configuration file %@ does not exist
     case configFileNotFound = "config.fileNotFound"
+    /// is set but %@ is not; set both or neither
+    case configIncompletePair = "config.incompletePair"
     /// "%1$@" is not one of: %2$@
     case configInvalidChoice = "config.invalidChoice"
     /// "%@" is not a duration (write 250ms, 5s, 2m or a number of milliseconds)
     case configInvalidDuration = "config.invalidDuration"
     /// "%1$@" is not a whole number of at least %2$d
     case configInvalidInteger = "config.invalidInteger"
+    /// "%@" is not a pin: write sha256/ then the Base64 of the 32 bytes of a public key's SHA-256
+    case configInvalidPin = "config.invalidPin"
     /// "%@" is not auto, off or a duration (write auto, off, 0, 250ms or 2s)
     case configInvalidStallTimeout = "config.invalidStallTimeout"
     /// "%@" is not a URL
@@ -278,16 +282,32 @@ public enum Message: String, Sendable, CaseIterable {
     case configMissingHost = "config.missingHost"
     /// No primary node: set API_BASE_URL (or VITE_API_BASE_URL) in the environment or in a .env file
     case configMissingPrimary = "config.missingPrimary"
+    /// cannot read "%1$@": %2$@
+    case configNamedFileUnreadable = "config.namedFileUnreadable"
     /// "%@" is negative; a duration must be 0 or more
     case configNegativeDuration = "config.negativeDuration"
     /// "%@" must not have a query or a fragment
     case configQueryOrFragment = "config.queryOrFragment"
     /// %1$@, column %2$d: %3$@
     case configSyntax = "config.syntax"
+    /// the key in "%@" is encrypted: set TLS_CLIENT_KEY_PASSWORD
+    case configTLSEncryptedKeyWithoutPassword = "config.tls.encryptedKeyWithoutPassword"
+    /// the key in "%1$@" is not the key of the certificate in "%2$@"
+    case configTLSKeyMismatch = "config.tls.keyMismatch"
+    /// "%@" is not a certificate
+    case configTLSNotACertificate = "config.tls.notACertificate"
+    /// "%@" holds no PEM certificate (-----BEGIN CERTIFICATE-----)
+    case configTLSNotPEMCertificates = "config.tls.notPEMCertificates"
+    /// "%@" holds no PEM private key (-----BEGIN PRIVATE KEY-----)
+    case configTLSNotPEMKey = "config.tls.notPEMKey"
+    /// does not decrypt the key in "%@"
+    case configTLSWrongKeyPassword = "config.tls.wrongKeyPassword"
     /// Cannot read %1$@: %2$@
     case configUnreadableFile = "config.unreadableFile"
     /// unsupported scheme "%1$@" in "%2$@" (use http or https)
     case configUnsupportedScheme = "config.unsupportedScheme"
+    /// "%1$@" can be read by other users; run chmod 600 %1$@
+    case configWarningKeyReadable = "config.warning.keyReadable"
     /// "%@" must be more than 0
     case configZeroDuration = "config.zeroDuration"
     /// All %d backend nodes are unavailable
@@ -338,9 +358,9 @@ public enum Message: String, Sendable, CaseIterable {
     case eventNodeRemoved = "event.nodeRemoved"
     /// Node %1$d (%2$@) answers again and takes its place back
     case eventNodeResumed = "event.nodeResumed"
-    /// Node %1$d (%2$@) has not answered for %4$d ms with %3$d requests outstanding: ...
+    /// Node %1$d (%2$@) has not answered for %4$d ms with %3$d requests outstanding: new requests try the other nodes first until it answers
     case eventNodeStalled = "event.nodeStalled"
-    /// Node %1$d (%2$@) has not answered for %3$d ms with a request outstanding: ...
+    /// Node %1$d (%2$@) has not answered for %3$d ms with a request outstanding: new requests try the other nodes first until it answers
     case eventNodeStalledOne = "event.nodeStalled.one"
     /// Retrying on node %1$d in %2$d ms (retry %3$d)
     case eventRetrying = "event.retrying"
@@ -360,6 +380,16 @@ public enum Message: String, Sendable, CaseIterable {
     case eventSwitchedRefresh = "event.switched.refresh"
     /// Switched to node %1$d (%2$@): the current node was removed from the configuration
     case eventSwitchedRemoved = "event.switched.removed"
+    /// it is a directory
+    case fileProblemDirectory = "file.problem.directory"
+    /// no such file
+    case fileProblemMissing = "file.problem.missing"
+    /// it is not UTF-8 text
+    case fileProblemNotText = "file.problem.notText"
+    /// read error %d
+    case fileProblemOther = "file.problem.other"
+    /// permission denied
+    case fileProblemPermission = "file.problem.permission"
     /// node %1$d (%2$@): healthy, %3$@ ms via %4$@
     case healthHealthy = "health.healthy"
     /// no health endpoint at %@ (404)
@@ -492,10 +522,14 @@ public enum Message: String, Sendable, CaseIterable {
     case outcomeConnectionReset = "outcome.connectionReset"
     /// host name not resolved
     case outcomeDNSFailure = "outcome.dnsFailure"
+    /// the node is closing its HTTP/2 connection (GOAWAY) and did not process the request
+    case outcomeGoaway = "outcome.goaway"
     /// malformed HTTP response
     case outcomeMalformedResponse = "outcome.malformedResponse"
     /// network error
     case outcomeOther = "outcome.other"
+    /// HTTP/2 stream refused by the node before processing (safe to re-send)
+    case outcomeRefusedStream = "outcome.refusedStream"
     /// HTTP %d
     case outcomeStatus = "outcome.status"
     /// timed out
@@ -628,6 +662,8 @@ public enum Message: String, Sendable, CaseIterable {
     case replStreamEvent = "repl.stream.event"
     /// » Continuing on node %1$d (%2$@) from event #%3$@
     case replStreamMoved = "repl.stream.moved"
+    /// Warning: %@
+    case replWarning = "repl.warning"
     /// Recent events:
     case replWatchEvents = "repl.watch.events"
     /// Every %@ s; press q, Enter or Ctrl-C to stop
@@ -680,4 +716,20 @@ public enum Message: String, Sendable, CaseIterable {
     case syntaxUnterminatedExpansion = "syntax.unterminatedExpansion"
     /// this quote is never closed
     case syntaxUnterminatedQuote = "syntax.unterminatedQuote"
+    /// the node refused the client certificate, or requires one (set TLS_CLIENT_CERT_FILE and TLS_CLIENT_KEY_FILE)
+    case tlsReasonClientCertificateRejected = "tls.reason.clientCertificateRejected"
+    /// certificate expired or not yet valid (renew the node's certificate, or check the clock)
+    case tlsReasonExpiredCertificate = "tls.reason.expiredCertificate"
+    /// TLS handshake not completed in time (the node accepts connections but does not answer the handshake)
+    case tlsReasonHandshakeTimeout = "tls.reason.handshakeTimeout"
+    /// certificate issued for another name than the node's host (fix the node's URL or its certificate)
+    case tlsReasonHostnameMismatch = "tls.reason.hostnameMismatch"
+    /// TLS handshake failed
+    case tlsReasonOther = "tls.reason.other"
+    /// no key of the certificate chain is in TLS_PINNED_KEYS (the node's key changed, or a pin is wrong)
+    case tlsReasonPinMismatch = "tls.reason.pinMismatch"
+    /// no TLS version in common with the node (check TLS_MIN_VERSION)
+    case tlsReasonProtocolVersion = "tls.reason.protocolVersion"
+    /// certificate not trusted: issued by an unknown authority (set TLS_CA_FILE to the CA that issued it)
+    case tlsReasonUntrustedCertificate = "tls.reason.untrustedCertificate"
 }

@@ -3,13 +3,13 @@
 
 Usage: python3 Scripts/add-messages.py . < entries.py, where entries.py is a Python dict literal
 {"key": ("English", "French")}. French typography (non-breaking spaces before : ; ? ! and inside
-« ») is applied to the French text.
+« », ’ for an apostrophe between letters) is applied to the French text.
 """
 
 import sys, ast, pathlib, re
 root = pathlib.Path(sys.argv[1])
 N = "\u00a0"
-def fr(s): return s.replace(" :", N+":").replace(" ;", N+";").replace(" ?", N+"?").replace(" !", N+"!").replace("« ", "«"+N).replace(" »", N+"»")
+def fr(s): return re.sub(r"(?<=\w)'(?=\w)", "\u2019", s).replace(" :", N+":").replace(" ;", N+";").replace(" ?", N+"?").replace(" !", N+"!").replace("« ", "«"+N).replace(" »", N+"»")
 def esc(s): return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 add = ast.literal_eval(sys.stdin.read())
 for lang, i in (("en", 0), ("fr", 1)):

@@ -31,16 +31,18 @@ public struct DemoCluster: Sendable {
     ///   - count: How many nodes (at least 1).
     ///   - host: The address every node binds; keep the default loopback address in tests.
     ///   - group: The event loops the nodes serve on (the process's shared ones by default).
+    ///   - tls: The TLS settings of node N, or `nil` for plain HTTP (the default).
     /// - Returns: The running cluster.
     /// - Throws: The bind error of a node; the nodes already started are shut down.
     public static func start(
-        count: Int = 3, host: String = "127.0.0.1", group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        count: Int = 3, host: String = "127.0.0.1", group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        tls: (@Sendable (Int) -> DemoTLS?)? = nil
     ) async throws -> DemoCluster {
         let ledger = DemoLedger()
         var nodes: [DemoNode] = []
         do {
             for index in 0..<max(1, count) {
-                nodes.append(try await DemoNode.start(name: "node-\(index)", host: host, ledger: ledger, group: group))
+                nodes.append(try await DemoNode.start(name: "node-\(index)", host: host, ledger: ledger, group: group, tls: tls?(index)))
             }
         } catch {
             await DemoCluster(nodes: nodes, ledger: ledger).shutdown()

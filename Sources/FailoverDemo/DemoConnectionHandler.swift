@@ -58,21 +58,39 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// The timer of the event stream.
     var eventTimer: Scheduled<Void>?
 
-    init(state: DemoNodeState, router: DemoRouter) {
+    /// Whether this handler registers its channel as a connection of the node (not for an HTTP/2
+    /// stream, whose connection is registered when HTTP/2 is set up on it).
+    let registersConnection: Bool
+    /// Whether the channel was registered (on activation, or when added to an active channel:
+    /// after a TLS handshake and ALPN, the channel is active before this handler is added).
+    var registered = false
+
+    init(state: DemoNodeState, router: DemoRouter, registersConnection: Bool = true) {
         self.state = state
         self.router = router
+        self.registersConnection = registersConnection
     }
 
     // MARK: Channel events
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { self.register(context: context) }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
+        self.register(context: context)
+        context.fireChannelActive()
+    }
+
+    private func register(context: ChannelHandlerContext) {
+        guard !self.registered, self.registersConnection else { return }
+        self.registered = true
         guard let number = self.state.register(context.channel) else {
             self.stopped = true
             context.close(promise: nil)
             return
         }
         self.connection = number
-        context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -84,7 +102,7 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         self.scheduled = nil
         self.eventTimer?.cancel()
         self.eventTimer = nil
-        self.state.unregister(context.channel)
+        if self.registersConnection { self.state.unregister(context.channel) }
         context.fireChannelInactive()
     }
 
@@ -187,7 +205,7 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             self.send(DemoWire.malformed, context: context).assumeIsolated().whenComplete { _ in
                 self.close(context: context)
             }
-        case .refuse:
+        case .refuse, .resetBeforeHeaders:
             self.stop()
             self.reset(context: context)
         }

@@ -30,6 +30,10 @@ public enum DemoFault: Sendable, Equatable {
     /// Send a `200` head announcing 2,048 bytes, send 1,024, then reset the
     /// connection (TCP RST), so the client sees `ECONNRESET`.
     case resetMidBody
+    /// Read the request, then reset without answering: the connection (TCP RST) over HTTP/1.1,
+    /// the stream (`RST_STREAM` `CANCEL`, no `GOAWAY`) over HTTP/2. The request may have been
+    /// processed, as far as the client can tell.
+    case resetBeforeHeaders
     /// Answer `200` with a body of this many bytes, streamed in chunks.
     case oversizedBody(Int)
     /// Answer with bytes that are not HTTP (`NOT HTTP AT ALL\r\n\r\n`), then close.
@@ -61,6 +65,7 @@ extension DemoFault: CustomStringConvertible {
         case .hangMidBody: "hangMidBody"
         case .slowBody(let interval): "slowBody(\(Self.milliseconds(interval))ms)"
         case .resetMidBody: "resetMidBody"
+        case .resetBeforeHeaders: "resetBeforeHeaders"
         case .oversizedBody(let size): "oversizedBody(\(size))"
         case .malformed: "malformed"
         case .silentStream: "silentStream"

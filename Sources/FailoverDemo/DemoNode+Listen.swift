@@ -1,6 +1,8 @@
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
+import NIOSSL
 
 extension DemoNode {
     /// Binds a listener whose connections are served by ``DemoConnectionHandler``.
@@ -38,13 +40,60 @@ extension DemoNode {
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.writeBufferWaterMark, value: waterMark)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
-                    try channel.pipeline.syncOperations.addHandler(DemoConnectionHandler(state: state, router: router))
+                guard let context = state.tlsContext else {
+                    return channel.eventLoop.makeCompletedFuture { try serveHTTP1(on: channel, state: state, router: router) }
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                }.flatMap {
+                    channel.configureHTTP2SecureUpgrade(
+                        h2ChannelConfigurator: { channel in serveHTTP2(on: channel, state: state, router: router) },
+                        http1ChannelConfigurator: { channel in
+                            channel.eventLoop.makeCompletedFuture { try serveHTTP1(on: channel, state: state, router: router) }
+                        })
                 }
             }
             .bind(host: host, port: port)
             .get()
+    }
+
+    /// HTTP/1.1 on a connection (plain, or TLS when ALPN chose `http/1.1` or nothing).
+    private static func serveHTTP1(on channel: any Channel, state: DemoNodeState, router: DemoRouter) throws {
+        let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+        try channel.pipeline.syncOperations.addHandler(DemoConnectionHandler(state: state, router: router))
+    }
+
+    /// HTTP/2 on a TLS connection: each stream is served like an HTTP/1.1 request (see
+    /// ``DemoHTTP2Adapter``), unless the node was told to refuse it or to go away.
+    private static func serveHTTP2(on channel: any Channel, state: DemoNodeState, router: DemoRouter) -> EventLoopFuture<Void> {
+        guard state.register(channel) != nil else { return channel.close() }
+        channel.closeFuture.whenComplete { _ in state.unregister(channel) }
+        return channel.configureHTTP2Pipeline(mode: .server, inboundStreamInitializer: { stream in
+            stream.eventLoop.makeCompletedFuture {
+                switch state.newStreamFate() {
+                case .serve:
+                    let sync = stream.pipeline.syncOperations
+                    try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                    try sync.addHandler(DemoHTTP2Adapter())
+                    try sync.addHandler(DemoConnectionHandler(state: state, router: router, registersConnection: false))
+                case .refuse:
+                    stream.writeAndFlush(HTTP2Frame.FramePayload.rstStream(.refusedStream), promise: nil)
+                case .goAway(let delay):
+                    // The stream is above the last-stream-id: the node says it will not process it.
+                    let id = try stream.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID) ?? .rootStream
+                    let last = Int(id) > 2 ? HTTP2StreamID(Int(id) - 2) : .rootStream
+                    let frame = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: last, errorCode: .noError, opaqueData: nil))
+                    if delay <= .zero {
+                        channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
+                    } else {
+                        channel.writeAndFlush(frame, promise: nil)
+                        channel.eventLoop.scheduleTask(in: TimeAmount(delay)) {
+                            channel.close(promise: nil)
+                        }
+                    }
+                }
+            }
+        }).map { _ in }
     }
 }

@@ -45,15 +45,20 @@ public actor DemoNode {
     private var listener: (any Channel)?
     private var isShutDown = false
 
-    /// The node's base URL, e.g. `http://127.0.0.1:50123`.
+    /// Whether the node serves TLS (HTTP/2 and HTTP/1.1 by ALPN); fixed at start.
+    public nonisolated let usesTLS: Bool
+
+    /// The node's base URL, e.g. `http://127.0.0.1:50123` (`https` for a node with TLS).
     public nonisolated var baseURL: String {
         let address = self.host.contains(":") ? "[\(self.host)]" : self.host
-        return "http://\(address):\(self.port)"
+        return "\(self.usesTLS ? "https" : "http")://\(address):\(self.port)"
     }
 
     private init(
-        name: String, host: String, port: Int, ledger: DemoLedger, state: DemoNodeState, listener: any Channel, group: any EventLoopGroup
+        name: String, host: String, port: Int, ledger: DemoLedger, state: DemoNodeState, listener: any Channel, group: any EventLoopGroup,
+        usesTLS: Bool
     ) {
+        self.usesTLS = usesTLS
         self.group = group
         self.name = name
         self.host = host
@@ -80,16 +85,19 @@ public actor DemoNode {
     ///   - ledger: The ledger for `POST /api/items`; pass one ledger to several
     ///     nodes to make them one cluster.
     ///   - group: The event loops to serve on (the process's shared ones by default).
+    ///   - tls: Serve HTTPS with these settings (HTTP/2 and HTTP/1.1 by ALPN); `nil` for plain HTTP.
     /// - Returns: The running node.
-    /// - Throws: The bind error, e.g. when the port is taken.
+    /// - Throws: The bind error, e.g. when the port is taken, or an unusable certificate.
     public static func start(
         name: String,
         host: String = "127.0.0.1",
         port: Int = 0,
         ledger: DemoLedger = DemoLedger(),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        tls: DemoTLS? = nil
     ) async throws -> DemoNode {
         let state = DemoNodeState(name: name, ledger: ledger)
+        _ = try state.setTLS(tls)
         state.startAccepting()
         let listener = try await Self.listenOnFreePort(host: host, port: port, state: state, group: group)
         guard let bound = listener.localAddress?.port else {
@@ -97,7 +105,8 @@ public actor DemoNode {
             try? await listener.close()
             throw DemoNodeError.noPort
         }
-        return DemoNode(name: name, host: host, port: bound, ledger: ledger, state: state, listener: listener, group: group)
+        return DemoNode(
+            name: name, host: host, port: bound, ledger: ledger, state: state, listener: listener, group: group, usesTLS: tls != nil)
     }
 
     // MARK: Faults
@@ -133,6 +142,36 @@ public actor DemoNode {
         } else if wasRefusing, self.listener == nil, !self.isShutDown {
             try? await self.revive()
         }
+    }
+
+    // MARK: TLS and HTTP/2
+
+    /// The TLS settings new connections get, for a node with TLS.
+    public var tls: DemoTLS? {
+        self.state.tls
+    }
+
+    /// Serves new connections with other TLS settings (another certificate: expired, for another
+    /// host, from another authority), and closes the open ones, so the next request sees it.
+    ///
+    /// - Throws: The error of an unusable certificate or key; nothing changes then.
+    public func setTLS(_ tls: DemoTLS) async throws {
+        guard self.usesTLS else { return }
+        for channel in try self.state.setTLS(tls) {
+            try? await channel.close()
+        }
+    }
+
+    /// Refuses the next `count` HTTP/2 streams with `RST_STREAM` `REFUSED_STREAM`, before reading
+    /// their requests (they are neither counted nor applied).
+    public func refuseStreams(_ count: Int = 1) {
+        self.state.refuseStreams(count)
+    }
+
+    /// Answers the next HTTP/2 stream with `GOAWAY` (last-stream-id below it, so the client knows
+    /// the stream was not processed), then closes its connection after `closeAfter` (at once for zero).
+    public func goAway(closeAfter: Duration = .milliseconds(50)) {
+        self.state.goAway(closeAfter: closeAfter)
     }
 
     // MARK: Life cycle

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import Synchronization
 
 /// The state a node's actor and its NIO handlers share: fault plan, counters,
@@ -18,6 +19,23 @@ final class DemoNodeState: Sendable {
         var countByPath: [String: Int] = [:]
         var countByKey: [String: Int] = [:]
         var records: [DemoRequestRecord] = []
+        /// The TLS settings and server context of new connections; `nil` for plain HTTP.
+        var tls: (settings: DemoTLS, context: NIOSSLContext)?
+        /// HTTP/2 streams still to refuse with `REFUSED_STREAM`.
+        var streamsToRefuse = 0
+        /// HTTP/2 connections still to end with `GOAWAY` at their next stream, and how long after
+        /// the `GOAWAY` each closes.
+        var goAways: [Duration] = []
+    }
+
+    /// What an HTTP/2 node does with a new stream, before reading its request.
+    enum StreamFate: Sendable {
+        /// Serve it.
+        case serve
+        /// Reset it with `REFUSED_STREAM`: the client knows it was not processed.
+        case refuse
+        /// Send `GOAWAY` with a last-stream-id below it, then close the connection after this delay.
+        case goAway(closeAfter: Duration)
     }
 
     /// What a request that was just admitted gets.
@@ -81,6 +99,51 @@ final class DemoNodeState: Sendable {
                 storage.hanging[ObjectIdentifier(channel)] = fault
             }
             return Admission(fault: fault, requestCount: storage.requestCount)
+        }
+    }
+
+    // MARK: TLS and HTTP/2
+
+    /// The TLS settings of new connections, if the node serves TLS.
+    var tls: DemoTLS? {
+        self.storage.withLock { $0.tls?.settings }
+    }
+
+    /// The server context of new connections, if the node serves TLS.
+    var tlsContext: NIOSSLContext? {
+        self.storage.withLock { $0.tls?.context }
+    }
+
+    /// Sets the TLS settings of new connections and hands back the open connections, to close.
+    func setTLS(_ settings: DemoTLS?) throws -> [any Channel] {
+        let context = try settings?.makeContext()
+        return self.storage.withLock { storage in
+            storage.tls = settings.flatMap { settings in context.map { (settings, $0) } }
+            return Array(storage.connections.values)
+        }
+    }
+
+    /// Refuses the next `count` HTTP/2 streams (adds to those already to refuse).
+    func refuseStreams(_ count: Int) {
+        self.storage.withLock { $0.streamsToRefuse += max(0, count) }
+    }
+
+    /// Ends the connection of the next HTTP/2 stream with `GOAWAY`, closing it after `closeAfter`.
+    func goAway(closeAfter: Duration) {
+        self.storage.withLock { $0.goAways.append(closeAfter) }
+    }
+
+    /// What to do with a new HTTP/2 stream.
+    func newStreamFate() -> StreamFate {
+        self.storage.withLock { storage in
+            if !storage.goAways.isEmpty {
+                return .goAway(closeAfter: storage.goAways.removeFirst())
+            }
+            if storage.streamsToRefuse > 0 {
+                storage.streamsToRefuse -= 1
+                return .refuse
+            }
+            return .serve
         }
     }
 

@@ -47,7 +47,7 @@ struct HealthCheckTests {
             await cluster[0].setFault(.hangBeforeHeaders)
             let result = try await client.checkNode(0)
             #expect(!result.healthy)
-            #expect(result.problem == .transport(.timeout))
+            #expect(result.problem == .transport(TransportFailure(.timeout)))
             #expect(result.latency >= .milliseconds(290))
         }
     }
@@ -81,7 +81,7 @@ struct HealthCheckTests {
         try await withClient(nodes: 2) { cluster, client in
             await cluster[0].kill()
             let result = try await client.checkNode(0)
-            #expect(result.problem == .transport(.connectionRefused))
+            #expect(result.problem == .transport(TransportFailure(.connectionRefused)))
             #expect(client.status().nodes[0].state == .down)
         }
     }

@@ -185,6 +185,15 @@ extension FailoverClient {
         public var maxResponseBodySize: Int
         /// Concurrent HTTP/1.1 connections per node (8, as AsyncHTTPClient's default); more requests wait for one.
         public var maxConnectionsPerNode: Int
+        /// How HTTPS nodes are reached (`TLS_*` keys): trusted CAs, client certificate, pins, TLS version.
+        public var tls: TLS
+        /// TLS settings of particular nodes, replacing ``tls`` for them (fleets whose nodes differ).
+        public var nodeTLS: [NodeURL: TLS]
+        /// Which HTTP versions are offered to HTTPS nodes (`HTTP_VERSION`, `auto`: HTTP/2 by ALPN).
+        public var httpVersion: HTTPVersionPolicy
+        /// What looked wrong but not fatal when the configuration was loaded (a client key other
+        /// users can read); the REPL prints them at start.
+        public var warnings: [ConfigurationWarning]
         /// Where each value came from, by configuration key, when loaded from the environment.
         public var sources: [String: ValueSource]
         /// The keys of the `.env` files that are not configuration keys of the client (the
@@ -227,6 +236,10 @@ extension FailoverClient {
             self.language = language
             self.maxResponseBodySize = maxResponseBodySize
             self.maxConnectionsPerNode = maxConnectionsPerNode
+            self.tls = TLS()
+            self.nodeTLS = [:]
+            self.httpVersion = .automatic
+            self.warnings = []
             self.sources = [:]
             self.otherFileEntries = []
             self.origin = nil

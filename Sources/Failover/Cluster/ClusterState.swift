@@ -264,12 +264,13 @@ final class ClusterState: Sendable {
             storage.records[position].metrics.recordCheck(
                 success: result.healthy, latency: result.healthy ? result.latency : nil, error: result.failureIdentifier, at: Date())
             events.append(.healthCheckDone(result))
+            if let version = result.httpVersion { storage.records[position].activity.noteProtocol(version) }
             if result.healthy {
                 Self.feed(.success, to: position, in: &storage, events: &events)
             } else {
-                let conclusive = result.problem == .transport(.connectionRefused)
+                let conclusive = result.problem == .transport(TransportFailure(.connectionRefused))
                 let outcome: AttemptOutcome = result.status.map { .response(status: $0) }
-                    ?? .failure(TransportFailure(result.problem.flatMap { if case .transport(let kind) = $0 { kind } else { nil } } ?? .other))
+                    ?? .failure(result.problem.flatMap { if case .transport(let failure) = $0 { failure } else { nil } } ?? TransportFailure(.other))
                 Self.feed(.failure(conclusive: conclusive), to: position, in: &storage, events: &events, outcome: outcome)
             }
             if failback == .automatic { Self.failBack(&storage, events: &events) }
@@ -378,7 +379,7 @@ final class ClusterState: Sendable {
                     if record.machine.state == .down, metrics.badge != .unknown { metrics.badge = .critical }
                     return NodeStatus(
                         node: record.node, state: record.machine.state, isCurrent: record.node.index == storage.current,
-                        metrics: metrics)
+                        metrics: metrics, lastProtocol: record.activity.lastProtocol)
                 })
         }
     }
@@ -390,7 +391,7 @@ extension AttemptOutcome {
     var isSpeech: Bool {
         guard case .failure(let failure) = self else { return true }
         switch failure.kind {
-        case .connectionRefused, .connectionReset, .malformedResponse, .bodyTooLarge, .tlsFailure: return true
+        case .connectionRefused, .connectionReset, .malformedResponse, .bodyTooLarge, .tlsFailure, .refusedStream, .goaway: return true
         // A pooled connection the node had closed long ago, or a failure on our side, says nothing now.
         case .timeout, .connectTimeout, .connectionClosed, .dnsFailure, .other: return false
         }

@@ -1,3 +1,4 @@
+import NIOHTTP1
 import Synchronization
 
 /// ``FailoverClient/Configuration-swift.struct/StallDetection-swift.enum`` in 8 bytes, as a request's
@@ -41,6 +42,8 @@ final class NodeActivity: Sendable {
     private let automaticThreshold = Atomic<Int64>(0)
     /// A stall was reported and the node has not ended an attempt since.
     private let reportedStall = Atomic<Bool>(false)
+    /// The HTTP version of the node's last answer: 0 unknown, 1 HTTP/1.x, 2 HTTP/2.
+    private let protocolCode = Atomic<UInt8>(0)
 
     static func nanoseconds(_ instant: ContinuousClock.Instant) -> Int64 { nanoseconds(of: epoch.duration(to: instant)) }
 
@@ -103,6 +106,26 @@ final class NodeActivity: Sendable {
     /// Marks the stall as reported; `true` for the first report of this stall.
     func reportStall() -> Bool {
         !reportedStall.load(ordering: .relaxed) && !reportedStall.exchange(true, ordering: .relaxed)
+    }
+
+    /// Notes the HTTP version of an answer of the node (the protocol of the connection it came on).
+    func noteProtocol(_ version: HTTPVersion) {
+        noteProtocol(NodeProtocol(version))
+    }
+
+    /// Notes the protocol of an answer of the node.
+    func noteProtocol(_ value: NodeProtocol) {
+        let code: UInt8 = value == .http2 ? 2 : 1
+        if protocolCode.load(ordering: .relaxed) != code { protocolCode.store(code, ordering: .relaxed) }
+    }
+
+    /// The protocol of the node's last answer, if it has answered.
+    var lastProtocol: NodeProtocol? {
+        switch protocolCode.load(ordering: .relaxed) {
+        case 1: .http1_1
+        case 2: .http2
+        default: nil
+        }
     }
 
     /// The automatic threshold now, if the node has answered.

@@ -7,7 +7,8 @@ extension FailoverClient.Configuration {
         "API_BASE_URL", "BACKUP_URL_n", "REQUEST_TIMEOUT", "TOTAL_TIMEOUT", "CONNECT_TIMEOUT", "MAX_RETRIES",
         "MAX_FAILOVER_ATTEMPTS", "RETRY_DELAY", "RETRY_MAX_DELAY", "HEALTH_CHECK_INTERVAL", "HEALTH_CHECK_TIMEOUT",
         "HEALTH_CHECK_PATHS", "HEALTH_RISE", "HEALTH_FALL", "FAILBACK", "STALL_TIMEOUT",
-        "SELECTION_TTL", "STATE_FILE", "FAILOVER_LANG",
+        "SELECTION_TTL", "STATE_FILE", "FAILOVER_LANG", "TLS_CA_FILE", "TLS_CLIENT_CERT_FILE", "TLS_CLIENT_KEY_FILE",
+        "TLS_CLIENT_KEY_PASSWORD", "TLS_PINNED_KEYS", "TLS_MIN_VERSION", "HTTP_VERSION",
     ]
 
     /// Reads the configuration from the process environment and `.env` files.
@@ -35,6 +36,15 @@ extension FailoverClient.Configuration {
     /// | `SELECTION_TTL` | duration | 300000 ms |
     /// | `STATE_FILE` | path | XDG state dir |
     /// | `FAILOVER_LANG` | `en` or `fr` | from `LC_ALL`, `LC_MESSAGES`, `LANG` |
+    /// | `TLS_CA_FILE` | PEM file of CAs trusted besides the system's | none |
+    /// | `TLS_CLIENT_CERT_FILE` / `TLS_CLIENT_KEY_FILE` | PEM client chain and key (both or neither) | none |
+    /// | `TLS_CLIENT_KEY_PASSWORD` | password of an encrypted key (secret) | none |
+    /// | `TLS_PINNED_KEYS` | comma list of `sha256/BASE64` SPKI hashes | none |
+    /// | `TLS_MIN_VERSION` | `1.2` or `1.3` | `1.2` |
+    /// | `HTTP_VERSION` | `auto` (HTTP/2 by ALPN) or `1.1` | `auto` |
+    ///
+    /// File paths are relative to `directory`. `SSL_CERT_FILE`, read from the process environment,
+    /// replaces the system's trust store, as with OpenSSL.
     ///
     /// Durations are milliseconds (`250`) or carry a unit (`250ms`, `5s`, `2m`, `1h`).
     ///
@@ -105,6 +115,8 @@ extension FailoverClient.Configuration {
             }
             configuration.language = language
         }
+        configuration.tls = try reader.tls(directory: directory, environment: environment, warnings: &configuration.warnings)
+        configuration.httpVersion = try reader.choice("HTTP_VERSION", default: HTTPVersionPolicy.automatic)
         configuration.sources.merge(reader.sourcesByKey) { first, _ in first }
         let known = Set(keys + keys.map { "VITE_" + $0 } + ["BASE_URL", "VITE_BASE_URL"])
         var seen: Set<String> = []

@@ -51,13 +51,9 @@ struct EnvironmentFiles: Sendable {
             }
             let text: String
             do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: path))
-                guard let decoded = String(data: data, encoding: .utf8) else {
-                    throw CocoaError(.fileReadInapplicableStringEncoding)
-                }
-                text = decoded
+                text = try FileText.contents(of: path)
             } catch {
-                throw ConfigurationError(.unreadableFile(reason: error.localizedDescription), key: nil, source: .file(path: path, line: 0))
+                throw ConfigurationError(.unreadableFile(error), key: nil, source: .file(path: path, line: 0))
             }
             let entries: [DotEnvEntry]
             do {

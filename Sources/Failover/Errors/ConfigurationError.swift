@@ -33,11 +33,20 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         /// A `.env` syntax error at a column.
         case syntax(SyntaxProblem, column: Int)
         /// A file that cannot be read.
-        case unreadableFile(reason: String)
+        case unreadableFile(FileReadProblem)
         /// A file named explicitly (`--env-file`) that does not exist.
         case fileNotFound
         /// An empty value where one is needed.
         case emptyValue
+        /// A file named by a key (`TLS_CA_FILE`...) cannot be read, or does not exist.
+        case unreadableNamedFile(path: String, problem: FileReadProblem)
+        /// The TLS material in a file is not usable (not PEM, encrypted without password, key of
+        /// another certificate...); `certificateFile` names the certificate a key was checked against.
+        case tlsMaterial(TLSMaterialError, path: String, certificateFile: String?)
+        /// One of a pair of keys that go together is set without the other (`otherKey`).
+        case incompletePair(otherKey: String)
+        /// A pin not of the form `sha256/BASE64` of 32 bytes.
+        case invalidPin(String)
     }
 
     /// A `.env` syntax problem.
@@ -107,9 +116,21 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
             case .unterminatedExpansion: localized(.syntaxUnterminatedExpansion, language: language)
             }
             return localized(.configSyntax, place, column, detail, language: language)
-        case .unreadableFile(let reason): return localized(.configUnreadableFile, file ?? "", reason, language: language)
+        case .unreadableFile(let problem): return localized(.configUnreadableFile, file ?? "", problem.message(in: language), language: language)
         case .fileNotFound: return localized(.configFileNotFound, file ?? "", language: language)
         case .emptyValue: return say(.configEmptyValue)
+        case .unreadableNamedFile(let path, let problem): return say(.configNamedFileUnreadable, path, problem.message(in: language))
+        case .tlsMaterial(let problem, let path, let certificateFile):
+            switch problem {
+            case .notACertificate: return say(.configTLSNotACertificate, path)
+            case .notPEMCertificates: return say(.configTLSNotPEMCertificates, path)
+            case .notPEMKey: return say(.configTLSNotPEMKey, path)
+            case .encryptedKeyWithoutPassword: return say(.configTLSEncryptedKeyWithoutPassword, path)
+            case .wrongKeyPassword: return say(.configTLSWrongKeyPassword, path)
+            case .keyDoesNotMatchCertificate: return say(.configTLSKeyMismatch, path, certificateFile ?? "")
+            }
+        case .incompletePair(let otherKey): return say(.configIncompletePair, otherKey)
+        case .invalidPin(let value): return say(.configInvalidPin, value)
         }
     }
 

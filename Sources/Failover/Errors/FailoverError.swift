@@ -154,7 +154,30 @@ extension AttemptOutcome {
     public func message(in language: Language) -> String {
         switch self {
         case .response(let status): localized(.outcomeStatus, status, language: language)
-        case .failure(let failure): localized(failure.kind.message, language: language)
+        case .failure(let failure): failure.message(in: language)
+        }
+    }
+}
+
+extension TransportFailure {
+    /// What went wrong, in words; for a TLS failure, what is wrong and what to do.
+    public func message(in language: Language) -> String {
+        guard kind == .tlsFailure, let tlsReason else { return localized(kind.message, language: language) }
+        return localized(tlsReason.message, language: language)
+    }
+}
+
+extension TLSFailureReason {
+    var message: Message {
+        switch self {
+        case .untrustedCertificate: .tlsReasonUntrustedCertificate
+        case .expiredCertificate: .tlsReasonExpiredCertificate
+        case .hostnameMismatch: .tlsReasonHostnameMismatch
+        case .pinMismatch: .tlsReasonPinMismatch
+        case .handshakeTimeout: .tlsReasonHandshakeTimeout
+        case .clientCertificateRejected: .tlsReasonClientCertificateRejected
+        case .protocolVersion: .tlsReasonProtocolVersion
+        case .other: .tlsReasonOther
         }
     }
 }
@@ -166,6 +189,8 @@ extension TransportFailure.Kind {
         case .connectTimeout: .outcomeConnectTimeout
         case .dnsFailure: .outcomeDNSFailure
         case .tlsFailure: .outcomeTLSFailure
+        case .refusedStream: .outcomeRefusedStream
+        case .goaway: .outcomeGoaway
         case .connectionClosed: .outcomeConnectionClosed
         case .connectionReset: .outcomeConnectionReset
         case .timeout: .outcomeTimeout

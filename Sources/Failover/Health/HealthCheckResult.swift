@@ -9,7 +9,7 @@ public struct HealthCheckResult: Sendable, Hashable {
         /// A path answered 2xx with a JSON `status` field that is not ok, healthy, up or pass.
         case reportedStatus(String, path: String)
         /// No HTTP answer (refused, timeout, reset, malformed...).
-        case transport(TransportFailure.Kind)
+        case transport(TransportFailure)
         /// Every path answered 404 or 405: the node has no health endpoint at these paths.
         case noHealthPath([String])
     }
@@ -28,9 +28,15 @@ public struct HealthCheckResult: Sendable, Hashable {
     public var status: Int?
     /// Why the node is unhealthy, when it is.
     public var problem: Problem?
+    /// The protocol of the deciding answer, if any.
+    public var httpVersion: NodeProtocol?
 
     /// Creates a result.
-    public init(node: Int, url: NodeURL, healthy: Bool, latency: Duration, path: String?, status: Int?, problem: Problem?) {
+    public init(
+        node: Int, url: NodeURL, healthy: Bool, latency: Duration, path: String?, status: Int?, problem: Problem?,
+        httpVersion: NodeProtocol? = nil
+    ) {
+        self.httpVersion = httpVersion
         self.node = node
         self.url = url
         self.healthy = healthy
@@ -47,7 +53,7 @@ public struct HealthCheckResult: Sendable, Hashable {
         case nil: nil
         case .status(let status, _): String(status)
         case .reportedStatus: "reportedStatus"
-        case .transport(let kind): kind.rawValue
+        case .transport(let failure): failure.identifier
         case .noHealthPath: "noHealthPath"
         }
     }
@@ -61,7 +67,7 @@ public struct HealthCheckResult: Sendable, Hashable {
         let reason: String = switch problem {
         case .status(let status, let path): localized(.healthProblemStatus, status, path, language: language)
         case .reportedStatus(let value, let path): localized(.healthProblemReported, value, path, language: language)
-        case .transport(let kind): localized(kind.message, language: language)
+        case .transport(let failure): failure.message(in: language)
         case .noHealthPath(let paths): localized(.healthProblemNoPath, paths.joined(separator: ", "), language: language)
         }
         return localized(.healthUnhealthy, node, url.description, reason, language: language)

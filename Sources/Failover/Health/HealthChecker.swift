@@ -19,10 +19,11 @@ struct HealthChecker: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + settings.timeout
+        var version: NodeProtocol?
         func result(healthy: Bool, path: String?, status: Int?, problem: HealthCheckResult.Problem?) -> HealthCheckResult {
             HealthCheckResult(
                 node: node.index, url: node.url, healthy: healthy, latency: start.duration(to: clock.now),
-                path: path, status: status, problem: problem)
+                path: path, status: status, problem: problem, httpVersion: version)
         }
         for path in settings.paths {
             var headers = HTTPHeaders()
@@ -33,6 +34,7 @@ struct HealthChecker: Sendable {
                 maxResponseBodySize: Self.maxBodySize, truncatesBody: true)
             do {
                 let response = try await sendFresh(request, deadline: deadline)
+                version = response.version.map(NodeProtocol.init)
                 switch response.status {
                 case 200..<300:
                     if let reported = Self.reportedStatus(in: response), !Self.healthyStatuses.contains(reported.lowercased()) {
@@ -45,9 +47,9 @@ struct HealthChecker: Sendable {
                     return result(healthy: false, path: path, status: response.status, problem: .status(response.status, path: path))
                 }
             } catch let failure as TransportFailure {
-                return result(healthy: false, path: path, status: nil, problem: .transport(failure.kind))
+                return result(healthy: false, path: path, status: nil, problem: .transport(failure))
             } catch {
-                return result(healthy: false, path: path, status: nil, problem: .transport(.other))
+                return result(healthy: false, path: path, status: nil, problem: .transport(TransportFailure(.other, detail: String(describing: error))))
             }
         }
         return result(healthy: false, path: nil, status: nil, problem: .noHealthPath(settings.paths))

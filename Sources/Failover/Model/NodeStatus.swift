@@ -1,3 +1,5 @@
+public import NIOHTTP1
+
 /// A snapshot of one node, as ``FailoverClient/status()`` reports it.
 public struct NodeStatus: Sendable, Hashable {
     /// The node.
@@ -8,6 +10,8 @@ public struct NodeStatus: Sendable, Hashable {
     public var isCurrent: Bool
     /// Its metrics: counters, uptime, error rate, latency, badge.
     public var metrics: NodeMetricsSnapshot
+    /// The protocol of its last answer (`h2` or `http/1.1`), if it has answered.
+    public var lastProtocol: NodeProtocol?
 
     /// The node's index.
     public var index: Int { node.index }
@@ -27,6 +31,19 @@ public struct NodeStatus: Sendable, Hashable {
     public var lastLatency: Duration? { metrics.lastLatency }
     /// The identifier of its last failure (`"connectionRefused"`, `"503"`...).
     public var lastError: String? { metrics.lastError }
+}
+
+/// The HTTP version a node answered with: HTTP/2 when the node offered it by ALPN, else HTTP/1.1.
+public enum NodeProtocol: String, Sendable, Hashable, Codable {
+    /// HTTP/1.1 (`http/1.1`, its ALPN name).
+    case http1_1 = "http/1.1"
+    /// HTTP/2 (`h2`).
+    case http2 = "h2"
+
+    /// The protocol of an HTTP version.
+    public init(_ version: HTTPVersion) {
+        self = version.major >= 2 ? .http2 : .http1_1
+    }
 }
 
 /// A snapshot of every node and which one is current.

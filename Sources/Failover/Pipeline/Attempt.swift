@@ -16,6 +16,12 @@ public enum AttemptOutcome: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// An HTTP/2 refusal the node guarantees it did not process (`REFUSED_STREAM`, `GOAWAY`).
+    var isUnprocessedRefusal: Bool {
+        guard case .failure(let failure) = self else { return false }
+        return failure.kind == .refusedStream || failure.kind == .goaway
+    }
+
     /// The technical detail of a failure (the underlying error), empty for a response.
     public var detail: String {
         if case .failure(let failure) = self { return failure.detail }

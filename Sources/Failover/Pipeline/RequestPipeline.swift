@@ -11,11 +11,14 @@ package struct AttemptAnswer<Payload: Sendable>: Sendable {
     package var status: Int
     package var headers: HTTPHeaders
     package var payload: Payload
+    /// The HTTP version of the answer, when the sender knows it.
+    package var version: HTTPVersion?
 
-    package init(status: Int, headers: HTTPHeaders, payload: Payload) {
+    package init(status: Int, headers: HTTPHeaders, payload: Payload, version: HTTPVersion? = nil) {
         self.status = status
         self.headers = headers
         self.payload = payload
+        self.version = version
     }
 }
 
@@ -66,7 +69,8 @@ struct RequestPipeline: Sendable {
             let answer = try await transport.send(
                 TransportRequest(url: url, method: request.method, headers: request.headers, body: request.body, maxResponseBodySize: maxBodySize),
                 deadline: deadline)
-            return AttemptAnswer(status: answer.status, headers: answer.headers, payload: BufferedPayload(body: answer.body, url: url))
+            return AttemptAnswer(
+                status: answer.status, headers: answer.headers, payload: BufferedPayload(body: answer.body, url: url), version: answer.version)
         }
         return FailoverResponse(
             status: HTTPResponseStatus(statusCode: delivered.answer.status), headers: delivered.answer.headers,
@@ -134,6 +138,7 @@ struct RequestPipeline: Sendable {
                         throw error
                     }
                     if candidate.activity.end(at: raw.end, spoke: raw.outcome.isSpeech) { reportResumed(node) }
+                    if let version = raw.answer?.version { candidate.activity.noteProtocol(version) }
                 }
                 // A result the hedging phase got ended before the phase did: the clock never goes back.
                 run.now = max(run.now, raw.end)
@@ -209,6 +214,16 @@ struct RequestPipeline: Sendable {
                 // fresh connection once, at once, before judging it.
                 staleRetryUsed = true
                 next = .retrySameNode(after: .zero, countsAsRetry: false)
+            } else if outcome.isUnprocessedRefusal {
+                // An HTTP/2 node that refused the stream unprocessed says nothing against its
+                // health: send it again at once, on a new stream or connection of the same node
+                // (within the budget), then on the next node.
+                if !staleRetryUsed, budget?.withdraw() ?? true {
+                    staleRetryUsed = true
+                    next = .retrySameNode(after: .zero, countsAsRetry: false)
+                } else {
+                    next = .nextNode
+                }
             } else if let response, response.status == 408 || response.status == 429 {
                 // "Come back later" says nothing against the node: keep the answer in case
                 // every node says the same, and try the next one.
@@ -221,10 +236,7 @@ struct RequestPipeline: Sendable {
         }
 
         cluster.broadcaster.yield([.attemptFailed(attempt)])
-        logger.info("\(FailoverEvent.attemptFailed(attempt))", metadata: [
-            "failover.node": "\(node.index)", "failover.attempt": "\(run.attempts.count)",
-            "failover.outcome": "\(outcome.identifier)", "failover.detail": "\(outcome.detail)",
-        ])
+        logAttemptFailed(attempt, count: run.attempts.count)
         guard request.mayResend(after: outcome) else {
             if let response {
                 // The node answered; the answer is the caller's to judge, not ours to repeat.
@@ -288,6 +300,7 @@ struct RequestPipeline: Sendable {
             throw error
         }
         if candidate.activity.end(at: raw.end, spoke: raw.outcome.isSpeech) { reportResumed(candidate.node) }
+        if let version = raw.answer?.version { candidate.activity.noteProtocol(version) }
         return raw
     }
 
@@ -315,6 +328,21 @@ struct RequestPipeline: Sendable {
         return RawAttempt(outcome: outcome, answer: answer, elapsed: start.duration(to: end), end: end)
     }
 
+    /// Logs a failed attempt at `info`; its technical detail (the raw error of the library below)
+    /// goes to the `debug` level only.
+    @inline(never)
+    private func logAttemptFailed(_ attempt: Attempt, count: Int) {
+        var metadata: Logger.Metadata = [
+            "failover.node": "\(attempt.node)", "failover.attempt": "\(count)", "failover.outcome": "\(attempt.outcome.identifier)",
+        ]
+        if case .failure(let failure) = attempt.outcome, let reason = failure.tlsReason { metadata["failover.tlsReason"] = "\(reason.rawValue)" }
+        logger.info("\(FailoverEvent.attemptFailed(attempt))", metadata: metadata)
+        if logger.logLevel <= .debug, !attempt.outcome.detail.isEmpty {
+            metadata["failover.detail"] = "\(attempt.outcome.detail)"
+            logger.debug("\(FailoverEvent.attemptFailed(attempt))", metadata: metadata)
+        }
+    }
+
     /// A stalled node ended an attempt: it takes its place back.
     @inline(never)
     func reportResumed(_ node: Node) {
@@ -323,10 +351,10 @@ struct RequestPipeline: Sendable {
         logger.info("\(event)", metadata: ["failover.node": "\(node.index)"])
     }
 
-    /// A failure or a 5xx counts against the node's health; a 408 or 429 does not.
+    /// A failure or a 5xx counts against the node's health; a 408, a 429 or an HTTP/2 refusal does not.
     private func isNodeFailure(_ outcome: AttemptOutcome) -> Bool {
         switch outcome {
-        case .failure: true
+        case .failure: !outcome.isUnprocessedRefusal
         case .response(let status): status >= 500
         }
     }

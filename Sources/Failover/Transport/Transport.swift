@@ -35,12 +35,15 @@ public struct TransportResponse: Sendable {
     public var headers: HTTPHeaders
     /// The whole body.
     public var body: ByteBuffer
+    /// The HTTP version the node answered with (HTTP/2 when negotiated by ALPN), if known.
+    public var version: HTTPVersion?
 
     /// Creates a transport response.
-    public init(status: Int, headers: HTTPHeaders = [:], body: ByteBuffer = ByteBuffer()) {
+    public init(status: Int, headers: HTTPHeaders = [:], body: ByteBuffer = ByteBuffer(), version: HTTPVersion? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.version = version
     }
 }
 
