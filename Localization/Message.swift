@@ -408,9 +408,9 @@ public enum Message: String, Sendable, CaseIterable {
     case helpDeleteSummary = "help.delete.summary"
     /// delete PATH [-H 'Name: value']... [-i]
     case helpDeleteUsage = "help.delete.usage"
-    /// Inject a fault into demo node N (with --demo): kill closes its port, revive reopens it, fail [STATUS] answers an error (503), slow [DURATION] delays answers (2s), hang never answers, heal clears the fault.
+    /// Inject a fault into demo node N (with --demo): kill closes its port, revive reopens it, fail [STATUS] answers an error (503), slow [DURATION] delays answers (2s), hang never answers, heal clears the fault. With --demo --tls: cert valid|expired|wrong-host|untrusted swaps the node's certificate, refuse-streams [COUNT] refuses its next HTTP/2 streams unprocessed (1), goaway ends its HTTP/2 connection with GOAWAY at the next stream.
     case helpDemoSummary = "help.demo.summary"
-    /// demo kill|revive|fail|slow|hang|heal N [ARG]
+    /// demo kill|revive|fail|slow|hang|heal|cert|refuse-streams|goaway N [ARG]
     case helpDemoUsage = "help.demo.usage"
     /// Take node N out of service: no request goes to it.
     case helpDisableSummary = "help.disable.summary"
@@ -510,6 +510,8 @@ public enum Message: String, Sendable, CaseIterable {
     case optionMode = "option.mode"
     /// No colours (also with NO_COLOR or without a terminal).
     case optionNoColor = "option.noColor"
+    /// With --demo: the demo nodes serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a CA made at start, which the client trusts.
+    case optionTLS = "option.tls"
     /// response body too large
     case outcomeBodyTooLarge = "outcome.bodyTooLarge"
     /// connect timeout
@@ -552,6 +554,8 @@ public enum Message: String, Sendable, CaseIterable {
     case replColumnKey = "repl.column.key"
     /// LATENCY
     case replColumnLatency = "repl.column.latency"
+    /// PROTO
+    case replColumnProtocol = "repl.column.protocol"
     /// REQUESTS
     case replColumnRequests = "repl.column.requests"
     /// ROLE
@@ -574,20 +578,36 @@ public enum Message: String, Sendable, CaseIterable {
     case replConfigRedacted = "repl.config.redacted"
     /// (not set)
     case replConfigUnset = "repl.config.unset"
+    /// Demo node %d now presents an expired certificate
+    case replDemoCertExpired = "repl.demo.cert.expired"
+    /// Demo node %d now presents a certificate from an unknown authority
+    case replDemoCertUntrusted = "repl.demo.cert.untrusted"
+    /// Demo node %d now presents a valid certificate
+    case replDemoCertValid = "repl.demo.cert.valid"
+    /// Demo node %d now presents a certificate for another host (other.example)
+    case replDemoCertWrongHost = "repl.demo.cert.wrongHost"
     /// Demo node %1$d now answers HTTP %2$d
     case replDemoFail = "repl.demo.fail"
+    /// Demo node %d will answer its next HTTP/2 stream with GOAWAY (not processed), then close the connection
+    case replDemoGoaway = "repl.demo.goaway"
     /// Demo node %d now hangs without answering
     case replDemoHang = "repl.demo.hang"
     /// Demo node %d is healthy again
     case replDemoHeal = "repl.demo.heal"
     /// Demo node %d killed: its port is closed
     case replDemoKill = "repl.demo.kill"
+    /// Demo node %1$d will refuse its next %2$d HTTP/2 streams (REFUSED_STREAM: not processed)
+    case replDemoRefuseStreams = "repl.demo.refuseStreams"
+    /// Demo node %d will refuse its next HTTP/2 stream (REFUSED_STREAM: not processed)
+    case replDemoRefuseStreamsOne = "repl.demo.refuseStreams.one"
     /// Demo node %d revived on the same port
     case replDemoRevive = "repl.demo.revive"
     /// Demo node %1$d now answers after %2$@ ms
     case replDemoSlow = "repl.demo.slow"
     /// Demo cluster: 3 nodes on 127.0.0.1 (%@). Try: get /api/stats, then demo kill 0, then get /api/stats again, then nodes.
     case replDemoStarted = "repl.demoStarted"
+    /// Demo cluster: 3 nodes on 127.0.0.1 over HTTPS, HTTP/2 and HTTP/1.1 by ALPN (%1$@), certified by a CA made at start and trusted through %2$@. Try: post /api/items {}, then demo cert 0 expired, demo refuse-streams 1, post /api/items {} again, then nodes.
+    case replDemoStartedTLS = "repl.demoStartedTLS"
     /// Node %d disabled
     case replDisabled = "repl.disabled"
     /// Node %d enabled
@@ -600,6 +620,8 @@ public enum Message: String, Sendable, CaseIterable {
     case replErrorBodyFile = "repl.error.bodyFile"
     /// demo commands need the demo cluster: start with failover --demo
     case replErrorDemoOnly = "repl.error.demoOnly"
+    /// demo %@ needs the demo cluster over TLS: start with failover --demo --tls
+    case replErrorDemoTLSOnly = "repl.error.demoTLSOnly"
     /// no such file
     case replErrorFileMissing = "repl.error.fileMissing"
     /// "%@" is not a duration (for example 250ms or 2s)
@@ -620,15 +642,21 @@ public enum Message: String, Sendable, CaseIterable {
     case replErrorMissingArgument = "repl.error.missingArgument"
     /// -H needs a header: -H 'Name: value'
     case replErrorMissingHeaderValue = "repl.error.missingHeaderValue"
+    /// --tls goes with --demo
+    case replErrorTLSWithoutDemo = "repl.error.tlsWithoutDemo"
     /// the JSON body is not closed: a { or [ has no match
     case replErrorUnbalancedJSON = "repl.error.unbalancedJSON"
     /// %1$@: unexpected argument "%2$@" (usage: %3$@)
     case replErrorUnexpectedArgument = "repl.error.unexpectedArgument"
+    /// Unknown certificate "%@" (valid, expired, wrong-host, untrusted)
+    case replErrorUnknownCertificateKind = "repl.error.unknownCertificateKind"
+    /// Unknown certificate "%1$@". Did you mean "%2$@"?
+    case replErrorUnknownCertificateKindSuggestion = "repl.error.unknownCertificateKind.suggestion"
     /// Unknown command "%@" (type help)
     case replErrorUnknownCommand = "repl.error.unknownCommand"
     /// Unknown command "%1$@". Did you mean "%2$@"?
     case replErrorUnknownCommandSuggestion = "repl.error.unknownCommand.suggestion"
-    /// Unknown demo action "%@" (kill, revive, fail, slow, hang, heal)
+    /// Unknown demo action "%@" (kill, revive, fail, slow, hang, heal, cert, refuse-streams, goaway)
     case replErrorUnknownDemoAction = "repl.error.unknownDemoAction"
     /// Unknown demo action "%1$@". Did you mean "%2$@"?
     case replErrorUnknownDemoActionSuggestion = "repl.error.unknownDemoAction.suggestion"

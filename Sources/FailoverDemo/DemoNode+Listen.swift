@@ -67,32 +67,15 @@ extension DemoNode {
     /// HTTP/2 on a TLS connection: each stream is served like an HTTP/1.1 request (see
     /// ``DemoHTTP2Adapter``), unless the node was told to refuse it or to go away.
     private static func serveHTTP2(on channel: any Channel, state: DemoNodeState, router: DemoRouter) -> EventLoopFuture<Void> {
-        guard state.register(channel) != nil else { return channel.close() }
+        guard state.register(channel, http2: true) != nil else { return channel.close() }
         channel.closeFuture.whenComplete { _ in state.unregister(channel) }
         return channel.configureHTTP2Pipeline(mode: .server, inboundStreamInitializer: { stream in
             stream.eventLoop.makeCompletedFuture {
-                switch state.newStreamFate() {
-                case .serve:
-                    let sync = stream.pipeline.syncOperations
-                    try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                    try sync.addHandler(DemoHTTP2Adapter())
-                    try sync.addHandler(DemoConnectionHandler(state: state, router: router, registersConnection: false))
-                case .refuse:
-                    stream.writeAndFlush(HTTP2Frame.FramePayload.rstStream(.refusedStream), promise: nil)
-                case .goAway(let delay):
-                    // The stream is above the last-stream-id: the node says it will not process it.
-                    let id = try stream.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID) ?? .rootStream
-                    let last = Int(id) > 2 ? HTTP2StreamID(Int(id) - 2) : .rootStream
-                    let frame = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: last, errorCode: .noError, opaqueData: nil))
-                    if delay <= .zero {
-                        channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
-                    } else {
-                        channel.writeAndFlush(frame, promise: nil)
-                        channel.eventLoop.scheduleTask(in: TimeAmount(delay)) {
-                            channel.close(promise: nil)
-                        }
-                    }
-                }
+                let sync = stream.pipeline.syncOperations
+                try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                try sync.addHandler(DemoStreamGate(state: state))
+                try sync.addHandler(DemoHTTP2Adapter())
+                try sync.addHandler(DemoConnectionHandler(state: state, router: router, registersConnection: false))
             }
         }).map { _ in }
     }

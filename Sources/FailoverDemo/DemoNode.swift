@@ -1,4 +1,5 @@
 public import NIOCore
+import NIOHTTP2
 public import NIOPosix
 
 /// An in-process HTTP/1.1 node on a local port, with fault injection.
@@ -155,9 +156,22 @@ public actor DemoNode {
     /// host, from another authority), and closes the open ones, so the next request sees it.
     ///
     /// - Throws: The error of an unusable certificate or key; nothing changes then.
+    ///
+    /// HTTP/2 connections are closed as a server being reconfigured closes them: `GOAWAY` first
+    /// (the client opens its next streams elsewhere), then the connection, 100 ms later.
     public func setTLS(_ tls: DemoTLS) async throws {
         guard self.usesTLS else { return }
-        for channel in try self.state.setTLS(tls) {
+        let open = try self.state.setTLS(tls)
+        for channel in open.http1 {
+            try? await channel.close()
+        }
+        guard !open.http2.isEmpty else { return }
+        for channel in open.http2 {
+            let frame = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: .maxID, errorCode: .noError, opaqueData: nil))
+            try? await channel.writeAndFlush(frame)
+        }
+        try? await Task.sleep(for: .milliseconds(100))
+        for channel in open.http2 {
             try? await channel.close()
         }
     }

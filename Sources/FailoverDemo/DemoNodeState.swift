@@ -14,6 +14,8 @@ final class DemoNodeState: Sendable {
         var accepting = false
         var connectionNumber = 0
         var connections: [ObjectIdentifier: any Channel] = [:]
+        /// The connections that speak HTTP/2 (a `GOAWAY` can be sent on them).
+        var http2Connections: Set<ObjectIdentifier> = []
         var hanging: [ObjectIdentifier: DemoFault] = [:]
         var requestCount = 0
         var countByPath: [String: Int] = [:]
@@ -114,12 +116,15 @@ final class DemoNodeState: Sendable {
         self.storage.withLock { $0.tls?.context }
     }
 
-    /// Sets the TLS settings of new connections and hands back the open connections, to close.
-    func setTLS(_ settings: DemoTLS?) throws -> [any Channel] {
+    /// Sets the TLS settings of new connections and hands back the open connections, to close,
+    /// the HTTP/2 ones apart (to be told `GOAWAY` first).
+    func setTLS(_ settings: DemoTLS?) throws -> (http1: [any Channel], http2: [any Channel]) {
         let context = try settings?.makeContext()
         return self.storage.withLock { storage in
             storage.tls = settings.flatMap { settings in context.map { (settings, $0) } }
-            return Array(storage.connections.values)
+            let http2 = storage.connections.filter { storage.http2Connections.contains($0.key) }.map(\.value)
+            let http1 = storage.connections.filter { !storage.http2Connections.contains($0.key) }.map(\.value)
+            return (http1, http2)
         }
     }
 
@@ -133,9 +138,11 @@ final class DemoNodeState: Sendable {
         self.storage.withLock { $0.goAways.append(closeAfter) }
     }
 
-    /// What to do with a new HTTP/2 stream.
-    func newStreamFate() -> StreamFate {
-        self.storage.withLock { storage in
+    /// What to do with a new HTTP/2 stream for `path`: health checks are always served, so that
+    /// the client's checks do not use up the refusals meant for its requests.
+    func fate(ofStreamFor path: String) -> StreamFate {
+        guard !Self.healthPaths.contains(path) else { return .serve }
+        return self.storage.withLock { storage in
             if !storage.goAways.isEmpty {
                 return .goAway(closeAfter: storage.goAways.removeFirst())
             }
@@ -146,6 +153,9 @@ final class DemoNodeState: Sendable {
             return .serve
         }
     }
+
+    /// The paths a failover client checks health on by default.
+    static let healthPaths: Set<String> = ["/health", "/api/health", "/status"]
 
     // MARK: Connections
 
@@ -176,11 +186,12 @@ final class DemoNodeState: Sendable {
     /// Registers a new connection.
     /// - Returns: The connection's number, or `nil` when the node no longer
     ///   accepts connections (the caller closes it).
-    func register(_ channel: any Channel) -> Int? {
+    func register(_ channel: any Channel, http2: Bool = false) -> Int? {
         self.storage.withLock { storage in
             guard storage.accepting else { return nil }
             storage.connectionNumber += 1
             storage.connections[ObjectIdentifier(channel)] = channel
+            if http2 { storage.http2Connections.insert(ObjectIdentifier(channel)) }
             return storage.connectionNumber
         }
     }
@@ -189,6 +200,7 @@ final class DemoNodeState: Sendable {
     func unregister(_ channel: any Channel) {
         self.storage.withLock { storage in
             storage.connections[ObjectIdentifier(channel)] = nil
+            storage.http2Connections.remove(ObjectIdentifier(channel))
             storage.hanging[ObjectIdentifier(channel)] = nil
         }
     }

@@ -26,6 +26,7 @@ public enum REPL {
             console.err([localized(.replError, String(describing: error))])
             return 2
         }
+        console.err(session.client.configuration.warnings.map { localized(.replWarning, $0.message(in: .current)) })
         let interactive = options.commands.isEmpty && standardInputIsTerminal()
         let color = interactive && !options.noColor && !options.json && environment["NO_COLOR"] == nil && Console.outputIsTerminal
         var loop = Loop(session: session, options: options, console: console, style: Style(enabled: color), interactive: interactive)
@@ -36,13 +37,23 @@ public enum REPL {
 
     static func makeSession(options: REPLOptions, environment: [String: String]) async throws -> Session {
         if options.demo {
-            let cluster = try await DemoCluster.start(count: 3)
+            let tls = options.demoTLS ? try DemoTLSSetup() : nil
+            let cluster: DemoCluster
+            do {
+                let settings: [DemoTLS]? = try tls.map { tls in try (0..<3).map { try tls.nodeTLS(.valid, node: $0) } }
+                let perNode: (@Sendable (Int) -> DemoTLS?)? = settings.map { settings in { @Sendable index in settings[index] } }
+                cluster = try await DemoCluster.start(count: 3, tls: perNode)
+            } catch {
+                tls?.remove()
+                throw error
+            }
             var configuration = try FailoverClient.Configuration(primary: cluster.baseURLs[0], backups: Array(cluster.baseURLs.dropFirst()))
             configuration.timeouts = .init(request: .seconds(2), total: .seconds(8), connect: .milliseconds(500))
             configuration.healthCheck.interval = .seconds(2)
             configuration.healthCheck.timeout = .seconds(1)
             configuration.selectionTTL = .zero
-            return Session(client: FailoverClient(configuration: configuration), demo: cluster)
+            if let tls { configuration.tls = try tls.clientTLS() }
+            return Session(client: FailoverClient(configuration: configuration), demo: cluster, demoTLS: tls)
         }
         let configuration = try FailoverClient.Configuration.load(
             environment: environment, directory: ".", mode: options.mode, envFiles: options.envFiles.isEmpty ? nil : options.envFiles)
@@ -178,7 +189,9 @@ struct Loop {
 
     private func greet() {
         var lines: [String] = []
-        if let demo = session.demo {
+        if let demo = session.demo, let tls = session.demoTLS {
+            lines.append(localized(.replDemoStartedTLS, demo.baseURLs.joined(separator: ", "), tls.caFile))
+        } else if let demo = session.demo {
             lines.append(localized(.replDemoStarted, demo.baseURLs.joined(separator: ", ")))
         }
         let status = session.client.status()

@@ -22,6 +22,9 @@ struct FailoverCommand: AsyncParsableCommand {
     @Flag(help: ArgumentHelp(localized(.optionDemo)))
     var demo = false
 
+    @Flag(help: ArgumentHelp(localized(.optionTLS)))
+    var tls = false
+
     @Option(name: .customShort("c"), help: ArgumentHelp(localized(.optionCommand), valueName: "COMMAND"))
     var commands: [String] = []
 
@@ -60,6 +63,11 @@ struct FailoverCommand: AsyncParsableCommand {
             options.language = language
         }
         options.demo = command.demo
+        guard !command.tls || command.demo else {
+            printError(localized(.replErrorArguments, localized(.replErrorTLSWithoutDemo)))
+            Foundation.exit(2)
+        }
+        options.demoTLS = command.tls
         options.commands = command.commands
         options.json = command.json
         options.noColor = command.noColor

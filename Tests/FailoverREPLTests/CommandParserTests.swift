@@ -31,6 +31,9 @@ private func expectError(_ line: String, _ kind: CommandError.Kind, command: Str
         ("demo fail 1", .demo(.fail, node: 1, argument: nil)), ("demo fail 2 503", .demo(.fail, node: 2, argument: "503")),
         ("demo slow 1", .demo(.slow, node: 1, argument: nil)), ("demo slow 1 2s", .demo(.slow, node: 1, argument: "2s")),
         ("demo hang 2", .demo(.hang, node: 2, argument: nil)), ("DEMO HEAL 0", .demo(.heal, node: 0, argument: nil)),
+        ("demo cert 0 expired", .demo(.cert, node: 0, argument: "expired")), ("demo cert 1 Wrong-Host", .demo(.cert, node: 1, argument: "wrong-host")),
+        ("demo refuse-streams 1", .demo(.refuseStreams, node: 1, argument: nil)), ("demo refuse-streams 2 5", .demo(.refuseStreams, node: 2, argument: "5")),
+        ("demo goaway 0", .demo(.goaway, node: 0, argument: nil)),
         ("stream /events", .stream(path: "/events", count: nil)), ("stream /events 10", .stream(path: "/events", count: 10)),
         ("help", .help(nil)), ("help get", .help("get")), ("help STATUS", .help("status")), ("help exit", .help("exit")),
         ("quit", .quit), ("exit", .quit), ("Quit", .quit),
@@ -218,6 +221,10 @@ private func expectError(_ line: String, _ kind: CommandError.Kind, command: Str
         ("demo kill x", .invalidNodeIndex("x")), ("demo kill 1 extra", .unexpectedArgument(command: "demo", argument: "extra")),
         ("demo revive 1 2", .unexpectedArgument(command: "demo", argument: "2")), ("demo fail 1 abc", .invalidNumber("abc")),
         ("demo fail 1 99", .invalidNumber("99")), ("demo fail 1 600", .invalidNumber("600")), ("demo fail 1 +500", .invalidNumber("+500")),
+        ("demo cert 0", .missingArgument(command: "demo", argument: "valid|expired|wrong-host|untrusted")),
+        ("demo cert 0 expird", .unknownCertificateKind("expird", suggestion: "expired")), ("demo cert 0 bogus", .unknownCertificateKind("bogus", suggestion: nil)),
+        ("demo refuse-streams 1 0", .invalidNumber("0")), ("demo refuse-streams 1 x", .invalidNumber("x")),
+        ("demo goaway 1 2", .unexpectedArgument(command: "demo", argument: "2")),
         ("demo fail 1 503 x", .unexpectedArgument(command: "demo", argument: "x")), ("demo slow 1 2s x", .unexpectedArgument(command: "demo", argument: "x")),
     ])
     func demoErrors(line: String, kind: CommandError.Kind) {

@@ -150,3 +150,76 @@ struct EndToEndTests {
         #expect((objects[2]["nodes"] as? [Any])?.count == 3)
     }
 }
+
+/// `failover --demo --tls`: a TLS failover and an HTTP/2 re-send, as a newcomer would try them.
+@Suite("failover --demo --tls")
+struct DemoTLSEndToEndTests {
+    @Test func aTLSFailoverAndAnHTTP2ResendInJSON() throws {
+        let result = try FailoverBinary.run([
+            "--demo", "--tls", "--json", "-c", "post /api/items {\"a\":1}", "-c", "demo cert 0 expired", "-c", "get /api/stats",
+            "-c", "demo refuse-streams 1", "-c", "post /api/items {\"a\":2}", "-c", "demo goaway 1", "-c", "post /api/items {\"a\":3}",
+            "-c", "nodes", "-c", "config",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = try result.json()
+        #expect(objects.count == 9)
+        #expect(objects[0]["status"] as? Int == 201)
+        #expect((objects[0]["url"] as? String)?.hasPrefix("https://127.0.0.1:") == true)
+
+        let tls = objects[2]["attempts"] as? [[String: Any]] ?? []
+        #expect(objects[2]["node"] as? Int == 1)
+        #expect(tls.first?["outcome"] as? String == "tlsFailure")
+        #expect(tls.first?["reason"] as? String == "expiredCertificate")
+        #expect((tls.first?["message"] as? String)?.contains("certificate expired") == true)
+
+        let refused = objects[4]["attempts"] as? [[String: Any]] ?? []
+        #expect(objects[4]["status"] as? Int == 201)
+        #expect(refused.map { $0["outcome"] as? String } == ["refusedStream", "201"])
+        let goaway = objects[6]["attempts"] as? [[String: Any]] ?? []
+        #expect(objects[6]["status"] as? Int == 201)
+        #expect(goaway.map { $0["outcome"] as? String } == ["goaway", "201"])
+
+        let nodes = objects[7]["nodes"] as? [[String: Any]] ?? []
+        #expect(nodes.compactMap { $0["protocol"] as? String }.contains("h2"))
+        let values = objects[8]["values"] as? [[String: Any]] ?? []
+        #expect((values.first { $0["key"] as? String == "TLS_CA_FILE" }?["value"] as? String)?.hasSuffix("demo-ca.pem") == true)
+        #expect(!result.stdout.contains(".build/"), "no build path in anything a person reads")
+        #expect(!result.stdout.contains("NIOSSL"))
+    }
+
+    @Test func theSameInFrench() throws {
+        let result = try FailoverBinary.run(
+            ["--demo", "--tls", "-c", "demo cert 0 untrusted", "-c", "get /api/stats", "-c", "demo refuse-streams 1", "-c", "post /api/items {}"],
+            environment: ["LANG": "fr_FR.UTF-8"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("certificat non reconnu\u{00A0}: émis par une autorité inconnue"))
+        #expect(result.stdout.contains("flux HTTP/2 refusé par le nœud avant traitement"))
+        #expect(result.stdout.contains("Le nœud de démo 1 refusera son prochain flux HTTP/2"))
+    }
+
+    @Test func tlsWithoutDemoAndCertWithoutTLSAreUsageErrors() throws {
+        let alone = try FailoverBinary.run(["--tls", "-c", "nodes"])
+        #expect(alone.status == 2)
+        #expect(alone.stderr.contains("--tls goes with --demo"))
+        let plain = try FailoverBinary.run(["--demo", "-c", "demo cert 0 expired"])
+        #expect(plain.status == 2)
+        #expect(plain.stderr.contains("demo cert needs the demo cluster over TLS: start with failover --demo --tls"))
+    }
+
+    @Test func aBadTLSKeyInAnEnvFileIsExitCode2NamingKeyFileAndLine() throws {
+        let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("API_BASE_URL=https://127.0.0.1:1\nTLS_CA_FILE=missing-ca.pem\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
+        let english = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        #expect(english.status == 2)
+        #expect(english.stderr == "Error: TLS_CA_FILE (.env line 2): cannot read \"missing-ca.pem\": no such file\n")
+        let french = try FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
+        #expect(french.status == 2)
+        #expect(french.stderr == "Erreur\u{00A0}: TLS_CA_FILE (.env, ligne 2)\u{00A0}: impossible de lire «\u{00A0}missing-ca.pem\u{00A0}»\u{00A0}: ce fichier n’existe pas\n")
+        try Data("API_BASE_URL=https://127.0.0.1:1\nTLS_MIN_VERSION=1.1\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
+        let version = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        #expect(version.status == 2)
+        #expect(version.stderr == "Error: TLS_MIN_VERSION (.env line 2): \"1.1\" is not one of: 1.2, 1.3\n")
+    }
+}

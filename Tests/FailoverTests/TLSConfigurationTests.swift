@@ -227,3 +227,66 @@ struct TLSConfigurationTests {
         }
     }
 }
+
+/// A private CA named by `TLS_CA_FILE`, end to end: requests, health checks and an event stream.
+@Suite("A private CA through TLS_CA_FILE")
+struct PrivateCATests {
+    @Test func requestsHealthChecksAndAnEventStreamTrustTheCA() async throws {
+        let pki = try TestPKI()
+        let ledger = DemoLedger()
+        let nodes = [
+            try await DemoNode.start(name: "node-0", ledger: ledger, tls: try pki.node()),
+            try await DemoNode.start(name: "node-1", ledger: ledger, tls: try pki.node()),
+        ]
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("ca.pem", pki.authority.certificatePEM)
+        try directory.write(".env", """
+            API_BASE_URL=\(nodes[0].baseURL)
+            BACKUP_URL_1=\(nodes[1].baseURL)
+            VITE_TLS_CA_FILE=ca.pem
+            HEALTH_CHECK_INTERVAL=0
+            SELECTION_TTL=0
+            """)
+        let configuration = try FailoverClient.Configuration.load(environment: [:], directory: directory.path)
+        try await withFailoverClient(configuration: configuration) { client in
+            let response = try await client.get("/api/stats")
+            #expect(response.status == .ok)
+            #expect(response.url.hasPrefix("https://127.0.0.1:"))
+
+            let checks = await client.checkAllNodes()
+            #expect(checks.map(\.healthy) == [true, true], "\(checks.map { $0.message(in: .english) })")
+            #expect(client.status().nodes.map(\.lastProtocol) == [.http2, .http2])
+
+            var ids: [String] = []
+            var killed = false
+            let options = EventStreamOptions(idleTimeout: .seconds(2), defaultRetry: .milliseconds(20))
+            for try await event in client.eventStream(path: "/api/events?count=8&interval=20&retry=20", options: options) {
+                ids.append(event.id ?? "")
+                if event.id == "3", !killed {
+                    killed = true
+                    await nodes[event.node].kill()
+                }
+            }
+            #expect(ids == (1...8).map(String.init))
+        }
+        for node in nodes { await node.shutdown() }
+    }
+
+    @Test func withoutTheCAEveryNodeIsUntrustedAndTheHealthCheckSaysWhy() async throws {
+        let pki = try TestPKI()
+        let node = try await DemoNode.start(name: "node-0", tls: try pki.node())
+        var configuration = try FailoverClient.Configuration(primary: node.baseURL)
+        configuration.healthCheck.interval = .zero
+        configuration.selectionTTL = .zero
+        try await withFailoverClient(configuration: configuration) { client in
+            let result = try #require(await client.checkAllNodes().first)
+            #expect(!result.healthy)
+            #expect(result.failureIdentifier == "tlsFailure")
+            #expect(result.problem == .transport(TransportFailure(.tlsFailure, tlsReason: .untrustedCertificate)))
+            #expect(result.message(in: .english).contains("certificate not trusted: issued by an unknown authority (set TLS_CA_FILE"))
+            #expect(result.message(in: .french).contains("certificat non reconnu"))
+        }
+        await node.shutdown()
+    }
+}

@@ -22,6 +22,9 @@ extension CommandError {
             return localized(.replErrorUnknownDemoAction, word, language: language)
         case .invalidLanguage(let text): return localized(.replErrorInvalidLanguage, text, language: language)
         case .missingHeaderValue: return localized(.replErrorMissingHeaderValue, language: language)
+        case .unknownCertificateKind(let word, let suggestion):
+            if let suggestion { return localized(.replErrorUnknownCertificateKindSuggestion, word, suggestion, language: language) }
+            return localized(.replErrorUnknownCertificateKind, word, language: language)
         }
     }
 }

@@ -34,6 +34,14 @@ extension CommandRunner {
             row("SELECTION_TTL", ms(configuration.selectionTTL)),
             row("STATE_FILE", configuration.stateFile),
             row("FAILOVER_LANG", configuration.language?.rawValue),
+            row("TLS_CA_FILE", configuration.tls.files.caFile),
+            row("TLS_CLIENT_CERT_FILE", configuration.tls.files.clientCertificateFile),
+            row("TLS_CLIENT_KEY_FILE", configuration.tls.files.clientKeyFile),
+            // Never kept once the key is decrypted: shown as redacted when it was set.
+            row("TLS_CLIENT_KEY_PASSWORD", configuration.sources["TLS_CLIENT_KEY_PASSWORD"].map { $0 != .defaultValue } == true ? "" : nil),
+            row("TLS_PINNED_KEYS", configuration.tls.pinnedKeys.isEmpty ? nil : configuration.tls.pinnedKeys.map(\.description).joined(separator: ",")),
+            row("TLS_MIN_VERSION", configuration.tls.minimumVersion.rawValue),
+            row("HTTP_VERSION", configuration.httpVersion.rawValue),
         ]
         rows += configuration.otherFileEntries.map {
             ConfigRow(key: $0.key, value: $0.value, source: $0.source, isSecret: $0.isSecret)

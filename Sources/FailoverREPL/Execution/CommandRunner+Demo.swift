@@ -35,6 +35,28 @@ extension CommandRunner {
             await node.setFault(.none)
             if await !node.isAlive { try await node.revive() }
             line = localized(.replDemoHeal, index, language: language)
+        case .cert:
+            guard let tls = session.demoTLS else {
+                throw UsageError(code: "demoTLSOnly", message: localized(.replErrorDemoTLSOnly, action.rawValue, language: language))
+            }
+            let kind = DemoCertificateKind(rawValue: argument ?? "") ?? .valid
+            try await node.setTLS(tls.nodeTLS(kind, node: index))
+            line = localized(kind.message, index, language: language)
+        case .refuseStreams:
+            guard session.demoTLS != nil else {
+                throw UsageError(code: "demoTLSOnly", message: localized(.replErrorDemoTLSOnly, action.rawValue, language: language))
+            }
+            let count = argument.flatMap(Int.init) ?? 1
+            await node.refuseStreams(count)
+            line = count == 1
+                ? localized(.replDemoRefuseStreamsOne, index, language: language)
+                : localized(.replDemoRefuseStreams, index, count, language: language)
+        case .goaway:
+            guard session.demoTLS != nil else {
+                throw UsageError(code: "demoTLSOnly", message: localized(.replErrorDemoTLSOnly, action.rawValue, language: language))
+            }
+            await node.goAway()
+            line = localized(.replDemoGoaway, index, language: language)
         }
         return .info(kind: "demo", lines: [line])
     }
@@ -54,3 +76,15 @@ extension CommandRunner {
     }
 }
 
+
+extension DemoCertificateKind {
+    /// What `demo cert N KIND` says it did.
+    var message: Message {
+        switch self {
+        case .valid: .replDemoCertValid
+        case .expired: .replDemoCertExpired
+        case .wrongHost: .replDemoCertWrongHost
+        case .untrusted: .replDemoCertUntrusted
+        }
+    }
+}

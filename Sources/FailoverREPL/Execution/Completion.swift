@@ -20,7 +20,12 @@ enum Completion {
             if nodeCommands.contains(command), words.count == 1 {
                 options = nodes
             } else if command == "demo" {
-                options = words.count == 1 ? DemoAction.allCases.map(\.rawValue) : (words.count == 2 ? nodes : [])
+                switch words.count {
+                case 1: options = DemoAction.allCases.map(\.rawValue)
+                case 2: options = nodes
+                case 3 where words[1].lowercased() == DemoAction.cert.rawValue: options = DemoCertificateKind.allCases.map(\.rawValue)
+                default: options = []
+                }
             } else if pathCommands.contains(command), words.count == 1 {
                 var paths = session.recentPaths
                 if session.demo != nil { paths += demoPaths.filter { !paths.contains($0) } }

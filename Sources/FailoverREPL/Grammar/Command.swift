@@ -70,6 +70,24 @@ public enum DemoAction: String, Sendable, Hashable, CaseIterable {
     case hang
     /// Clear every fault of the node.
     case heal
+    /// Swap the node's certificate (`ARG`: `valid`, `expired`, `wrong-host` or `untrusted`; with `--tls`).
+    case cert
+    /// Refuse the node's next HTTP/2 streams with `REFUSED_STREAM` (`ARG`: an optional count; with `--tls`).
+    case refuseStreams = "refuse-streams"
+    /// End the node's HTTP/2 connection with `GOAWAY` at its next stream (with `--tls`).
+    case goaway
+}
+
+/// The certificate a demo node presents after `demo cert N KIND`.
+public enum DemoCertificateKind: String, Sendable, Hashable, CaseIterable {
+    /// Issued by the demo CA for 127.0.0.1 and localhost.
+    case valid
+    /// Issued by the demo CA, past its end date.
+    case expired
+    /// Issued by the demo CA for another host.
+    case wrongHost = "wrong-host"
+    /// Issued by an authority the client does not trust.
+    case untrusted
 }
 
 /// One parsed REPL command line.

@@ -26,6 +26,8 @@ public struct CommandError: Error, Sendable, Hashable {
         case invalidLanguage(String)
         /// `-H` (or `--header`) at the end of the line.
         case missingHeaderValue
+        /// A `demo cert` kind that does not exist, with the nearest kind if one is close.
+        case unknownCertificateKind(String, suggestion: String?)
 
         /// A stable English identifier of the kind, for `--json` output and metric labels.
         public var code: String {
@@ -42,6 +44,7 @@ public struct CommandError: Error, Sendable, Hashable {
             case .unknownDemoAction: "unknownDemoAction"
             case .invalidLanguage: "invalidLanguage"
             case .missingHeaderValue: "missingHeaderValue"
+            case .unknownCertificateKind: "unknownCertificateKind"
             }
         }
     }

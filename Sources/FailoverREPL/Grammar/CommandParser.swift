@@ -99,7 +99,8 @@ public enum CommandParser {
     /// Parses `demo ACTION N [ARG]`.
     ///
     /// `fail` takes an optional HTTP status (100 to 599), `slow` an optional duration text
-    /// (checked when it runs), the other actions no argument.
+    /// (checked when it runs), `cert` a certificate kind, `refuse-streams` an optional count, the
+    /// other actions no argument.
     private static func parseDemo(_ arguments: inout Tokenizer.Words) throws(CommandError) -> Command {
         let word = try arguments.required("ACTION")
         let names = DemoAction.allCases.map(\.rawValue)
@@ -116,7 +117,19 @@ public enum CommandParser {
             }
         case .slow:
             argument = arguments.next()
-        case .kill, .revive, .hang, .heal:
+        case .cert:
+            let kind = try arguments.required("valid|expired|wrong-host|untrusted")
+            guard DemoCertificateKind(rawValue: kind.lowercased()) != nil else {
+                let names = DemoCertificateKind.allCases.map(\.rawValue)
+                throw CommandError(.unknownCertificateKind(kind, suggestion: CommandError.suggestion(for: kind, among: names)))
+            }
+            argument = kind.lowercased()
+        case .refuseStreams:
+            argument = arguments.next()
+            if let count = argument, !(count.allSatisfy(\.isASCIIDigit) && (1...1_000_000).contains(Int(count) ?? 0)) {
+                throw CommandError(.invalidNumber(count))
+            }
+        case .kill, .revive, .hang, .heal, .goaway:
             break
         }
         return .demo(action, node: node, argument: argument)

@@ -81,18 +81,25 @@ struct JSONRenderer: Sendable {
                     ("consecutiveFailures", .integer(node.consecutiveFailures)),
                     ("totalRequests", .integer(node.totalRequests)), ("failedRequests", .integer(node.failedRequests)),
                     ("uptime", node.metrics.uptime.map { .number($0.rounded(toPlaces: 4)) } ?? .null),
+                    ("protocol", node.lastProtocol.map { .string($0.rawValue) } ?? .null),
                     ("current", .bool(node.isCurrent)),
                 ])
             })),
         ]
     }
 
+    /// Each attempt's node, outcome and duration; a TLS failure's `reason` and its message. The
+    /// raw error of the library below is not shown (it names build paths and library types).
     private func attempts(_ attempts: [Attempt]) -> JSONValue {
         .array(attempts.map { attempt in
-            .object([
+            var fields: [(String, JSONValue)] = [
                 ("node", .integer(attempt.node)), ("outcome", .string(attempt.outcome.identifier)),
                 ("durationMs", JSONValue.milliseconds(attempt.duration)),
-            ] + (attempt.outcome.detail.isEmpty ? [] : [("detail", .string(attempt.outcome.detail))]))
+            ]
+            if case .failure(let failure) = attempt.outcome, let reason = failure.tlsReason {
+                fields += [("reason", .string(reason.rawValue)), ("message", .string(failure.message(in: language)))]
+            }
+            return .object(fields)
         })
     }
 

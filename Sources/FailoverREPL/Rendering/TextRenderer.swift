@@ -71,7 +71,7 @@ struct TextRenderer: Sendable {
     }
 
     func nodes(_ status: FailoverStatus) -> [String] {
-        let headers: [Message] = [.replColumnIndex, .replColumnURL, .replColumnRole, .replColumnState, .replColumnBadge, .replColumnLatency, .replColumnFailures, .replColumnRequests, .replColumnUptime]
+        let headers: [Message] = [.replColumnIndex, .replColumnURL, .replColumnRole, .replColumnState, .replColumnBadge, .replColumnLatency, .replColumnFailures, .replColumnRequests, .replColumnUptime, .replColumnProtocol]
         let rows = status.nodes.map { node -> [(text: String, color: Style.Color?)] in
             let latency = node.metrics.latencyEWMA.map { Language.formatDecimal($0.milliseconds, language: language) + " ms" } ?? "-"
             let uptime = node.metrics.uptime.map { Language.formatDecimal($0 * 100, language: language) + " %" } ?? "-"
@@ -85,6 +85,7 @@ struct TextRenderer: Sendable {
                 (String(node.consecutiveFailures), node.consecutiveFailures > 0 ? .red : nil),
                 (String(node.totalRequests), nil),
                 (uptime, nil),
+                (node.lastProtocol?.rawValue ?? "-", nil),
             ]
         }
         let current = status.nodes.first { $0.isCurrent }

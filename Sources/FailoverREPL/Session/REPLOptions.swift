@@ -10,6 +10,8 @@ public struct REPLOptions: Sendable {
     public var language: Language?
     /// Whether to start the built-in demo cluster (`--demo`).
     public var demo = false
+    /// Whether the demo nodes serve HTTPS, with a CA made at start (`--tls`, with `--demo`).
+    public var demoTLS = false
     /// Commands to run instead of reading lines (`-c`, repeatable).
     public var commands: [String] = []
     /// One JSON object per command (`--json`).

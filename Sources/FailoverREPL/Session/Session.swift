@@ -26,13 +26,16 @@ final class LockedBox<Value: Sendable>: Sendable {
 final class Session: Sendable {
     let client: FailoverClient
     let demo: DemoCluster?
+    /// The demo's CA and certificates, with `--demo --tls`.
+    let demoTLS: DemoTLSSetup?
     private let recorded = LockedBox<[RecordedEvent]>([])
     private let paths = Mutex<[String]>([])
     static let eventCapacity = 500
 
-    init(client: FailoverClient, demo: DemoCluster?) {
+    init(client: FailoverClient, demo: DemoCluster?, demoTLS: DemoTLSSetup? = nil) {
         self.client = client
         self.demo = demo
+        self.demoTLS = demoTLS
         let recorded = recorded
         client.observeEvents { event in
             guard event.kind != "healthCheckDone" else { return }
@@ -65,5 +68,6 @@ final class Session: Sendable {
     func shutdown() async {
         try? await client.shutdown()
         await demo?.shutdown()
+        demoTLS?.remove()
     }
 }
