@@ -118,6 +118,7 @@ let package = Package(
             dependencies: [
                 "Failover", "FailoverDemo", "Localization", "OrderedJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -92,6 +92,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchGoalRefusedShort = "bench.goal.refusedShort"
     /// throughput at c=%d >= 0.95x plain AHC
     case benchGoalThroughput = "bench.goal.throughput"
+    /// over HTTPS + HTTP/2, throughput at c=%d >= 0.93x plain AHC
+    case benchGoalTLSThroughput = "bench.goal.tlsThroughput"
     /// %1$@ after 10%%, %2$@ at the end (%3$@)
     case benchGrowth = "bench.growth"
     /// hedged (%@): 
@@ -132,6 +134,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchMetricFailedButApplied = "bench.metric.failedButApplied"
     /// after the fault p50 / p99 / max
     case benchMetricFaultLatency = "bench.metric.faultLatency"
+    /// new client, primary refused, backup with no open connection: p50 / p99 (same over HTTP: %@)
+    case benchMetricFirstHandshake = "bench.metric.firstHandshake"
     /// GETs answered 2xx
     case benchMetricGetSuccess = "bench.metric.getSuccess"
     /// healthy p50 / p99
@@ -168,6 +172,12 @@ public enum Message: String, Sendable, CaseIterable {
     case benchMetricSuccess = "bench.metric.success"
     /// c=%1$d throughput (plain AHC: %2$@; x: median of the rounds)
     case benchMetricThroughput = "bench.metric.throughput"
+    /// HTTPS/h2 c=%1$d p50 / p99 (plain AHC: %2$@)
+    case benchMetricTLSLatency = "bench.metric.tlsLatency"
+    /// HTTPS/h2 c=%1$d throughput (plain AHC: %2$@; x: median of the rounds)
+    case benchMetricTLSThroughput = "bench.metric.tlsThroughput"
+    /// one request on an open HTTPS/h2 connection, p50 / p99
+    case benchMetricWarmTLS = "bench.metric.warmTLS"
     /// %1$@ by the client's count (%2$@ by the nodes')
     case benchOutageMeasured = "bench.outageMeasured"
     /// finished %1$@ in %2$@ s
@@ -232,6 +242,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchSummaryRecovery = "bench.summary.recovery"
     /// the primary's port closed: added latency of the failover over the healthy path
     case benchSummaryRefused = "bench.summary.refused"
+    /// HTTPS + HTTP/2 nodes: throughput and latency through the failover client vs plain AsyncHTTPClient with the same TLS, c=1 and c=64; failing over to a node with no open connection (its first TLS handshake)
+    case benchSummaryTLS = "bench.summary.tls"
     /// goal
     case benchTableGoal = "bench.table.goal"
     /// measured

@@ -86,20 +86,8 @@ public struct DemoCertificateAuthority: Sendable {
         let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
         var names: [GeneralName] = dnsNames.map { .dnsName($0) }
         names += ipAddresses.compactMap(Self.addressBytes).map { .ipAddress(ASN1OctetString(contentBytes: $0[...])) }
-        let authorityKey = AuthorityKeyIdentifier(keyIdentifier: try? certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
-        let certificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
-            notValidBefore: validFrom, notValidAfter: validFrom.addingTimeInterval(validity),
-            issuer: self.certificate.subject, subject: try DistinguishedName { CommonName(commonName) },
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true))
-                try ExtendedKeyUsage([client ? .clientAuth : .serverAuth])
-                authorityKey
-                if !names.isEmpty { SubjectAlternativeNames(names) }
-            },
-            issuerPrivateKey: self.key)
+        let certificate = try sign(
+            key.publicKey, commonName: commonName, names: names, validFrom: validFrom, validity: validity, client: client)
         return DemoIdentity(certificate: certificate, key: key, chain: [certificate] + intermediates)
     }
 
@@ -108,18 +96,28 @@ public struct DemoCertificateAuthority: Sendable {
     /// - Returns: The certificate in PEM.
     public func issuePEM(for publicKey: Certificate.PublicKey, commonName: String, client: Bool = true) throws -> String {
         let now = Date()
-        let certificate = try Certificate(
+        return try sign(publicKey, commonName: commonName, names: [], validFrom: now.addingTimeInterval(-3600), validity: 30 * 86400, client: client)
+            .serializeAsPEM().pemString
+    }
+
+    /// An end-entity certificate signed by this authority.
+    private func sign(
+        _ publicKey: Certificate.PublicKey, commonName: String, names: [GeneralName], validFrom: Date, validity: TimeInterval, client: Bool
+    ) throws -> Certificate {
+        let authorityKey = AuthorityKeyIdentifier(keyIdentifier: try? certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
+        return try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(30 * 86400),
-            issuer: self.certificate.subject, subject: try DistinguishedName { CommonName(commonName) },
+            notValidBefore: validFrom, notValidAfter: validFrom.addingTimeInterval(validity),
+            issuer: certificate.subject, subject: try DistinguishedName { CommonName(commonName) },
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([client ? .clientAuth : .serverAuth])
+                authorityKey
+                if !names.isEmpty { SubjectAlternativeNames(names) }
             },
-            issuerPrivateKey: self.key)
-        return try certificate.serializeAsPEM().pemString
+            issuerPrivateKey: key)
     }
 
     private static func addressBytes(_ text: String) -> [UInt8]? {

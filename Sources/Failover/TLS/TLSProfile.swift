@@ -156,26 +156,36 @@ enum TLSProbe {
     /// negotiated, the node's SETTINGS in answer to the connection preface (the node accepted the
     /// session: `nil`). Over HTTP/1.1 nothing is sent, and silence until the limit means no alert.
     static func alertAfterHandshake(host: String, port: Int, profile: TLSProfile, deadline: ContinuousClock.Instant) async -> TLSFailureReason? {
-        let limit = min(deadline, .now + .milliseconds(500))
-        let remaining = ContinuousClock.now.duration(to: limit)
-        guard remaining > .zero, let context = try? NIOSSLContext(configuration: profile.nioConfiguration) else { return nil }
+        guard let context = try? NIOSSLContext(configuration: profile.nioConfiguration) else { return nil }
         let heard = NIOLockedValueBox<TLSFailureReason?>(nil)
-        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+        await converse(host: host, port: port, until: min(deadline, .now + .milliseconds(500))) { serverName in
+            [try NIOSSLClientHandler(context: context, serverHostname: serverName), AlertListener(heard: heard)]
+        }
+        return heard.withLockedValue { $0 }
+    }
+
+    /// Connects to the node with the handlers `pipeline` makes (given the name to send by SNI,
+    /// `nil` for an address), and waits until the connection closes, or closes it at `limit`.
+    private static func converse(
+        host: String, port: Int, until limit: ContinuousClock.Instant,
+        pipeline: @escaping @Sendable (String?) throws -> [any ChannelHandler]
+    ) async {
+        let remaining = ContinuousClock.now.duration(to: limit)
+        guard remaining > .zero else { return }
+        let serverName = (try? SocketAddress(ipAddress: host, port: 0)) != nil ? nil : host
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.nanoseconds(remaining.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host))
-                    try channel.pipeline.syncOperations.addHandler(AlertListener(heard: heard))
+                    try channel.pipeline.syncOperations.addHandlers(try pipeline(serverName))
                 }
             }
-        guard let channel = try? await bootstrap.connect(host: host, port: port).get() else { return nil }
+        guard let channel = try? await bootstrap.connect(host: host, port: port).get() else { return }
         let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(max(0, ContinuousClock.now.duration(to: limit).nanoseconds))) {
             channel.close(promise: nil)
         }
         try? await channel.closeFuture.get()
         timer.cancel()
-        return heard.withLockedValue { $0 }
     }
 
     /// Keeps the TLS reason of the first error of a probe connection, and closes it; closes it too
@@ -218,29 +228,18 @@ enum TLSProbe {
 
     /// Fetches the certificate chain a node presents; the handshake stops at the certificate.
     static func presentedChain(host: String, port: Int, profile: TLSProfile, deadline: ContinuousClock.Instant) async -> [Certificate]? {
-        let remaining = ContinuousClock.now.duration(to: deadline)
-        guard remaining > .zero, let context = try? NIOSSLContext(configuration: profile.nioConfiguration) else { return nil }
+        guard let context = try? NIOSSLContext(configuration: profile.nioConfiguration) else { return nil }
         let captured = NIOLockedValueBox<[Certificate]?>(nil)
-        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.nanoseconds(remaining.nanoseconds))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let handler = try NIOSSLClientHandler(
-                        context: context, serverHostname: isAddress ? nil : host,
-                        customVerificationCallback: { certificates, promise in
-                            captured.withLockedValue { $0 = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) } }
-                            promise.succeed(.failed)  // the handshake stops here: the chain is all we wanted
-                        })
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
-            }
-        guard let channel = try? await bootstrap.connect(host: host, port: port).get() else { return nil }
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(max(0, ContinuousClock.now.duration(to: deadline).nanoseconds))) {
-            channel.close(promise: nil)
+        await converse(host: host, port: port, until: deadline) { serverName in
+            [
+                try NIOSSLClientHandler(
+                    context: context, serverHostname: serverName,
+                    customVerificationCallback: { certificates, promise in
+                        captured.withLockedValue { $0 = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) } }
+                        promise.succeed(.failed)  // the handshake stops here: the chain is all we wanted
+                    })
+            ]
         }
-        try? await channel.closeFuture.get()
-        timer.cancel()
         return captured.withLockedValue { $0 }
     }
 }

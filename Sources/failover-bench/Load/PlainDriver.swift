@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOSSL
 
 /// Drives a plain AsyncHTTPClient `HTTPClient` at one base URL: the baseline of `overhead` (a node
 /// directly) and the client of the proxy columns (the proxy's address).
@@ -16,10 +17,17 @@ final class PlainDriver: RequestDriver {
     static let maxConnections = 64
 
     /// Creates a client for `baseURL`; each request may take up to `timeout`.
-    init(baseURL: String, timeout: Duration = .seconds(15), maxConnections: Int = PlainDriver.maxConnections, readTimeout: Duration? = nil) {
+    ///
+    /// `tls`, for HTTPS nodes, is the TLS configuration of the failover client it is compared with
+    /// (the same trusted CA, HTTP/2 offered by ALPN).
+    init(
+        baseURL: String, timeout: Duration = .seconds(15), maxConnections: Int = PlainDriver.maxConnections, readTimeout: Duration? = nil,
+        tls: TLSConfiguration? = nil
+    ) {
         self.baseURL = baseURL
         self.timeout = timeout
         var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = tls
         configuration.timeout = .init(connect: .seconds(1), read: readTimeout.map { .nanoseconds($0.nanosecondCount) })
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
         configuration.connectionPool.retryConnectionEstablishment = false

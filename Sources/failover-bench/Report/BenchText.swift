@@ -102,6 +102,12 @@ enum BenchText {
     static var summaryOutage: String { localized(.benchSummaryOutage) }
     static var summaryRecovery: String { localized(.benchSummaryRecovery) }
     static var summaryMemory: String { localized(.benchSummaryMemory) }
+    static var summaryTLS: String { localized(.benchSummaryTLS) }
+    static func metricTLSThroughput(concurrency: Int, direct: String) -> String { localized(.benchMetricTLSThroughput, concurrency, direct) }
+    static func metricTLSLatency(concurrency: Int, direct: String) -> String { localized(.benchMetricTLSLatency, concurrency, direct) }
+    static func goalTLSThroughput(concurrency: Int) -> String { localized(.benchGoalTLSThroughput, concurrency) }
+    static func metricFirstHandshake(plain: String) -> String { localized(.benchMetricFirstHandshake, plain) }
+    static var metricWarmTLS: String { localized(.benchMetricWarmTLS) }
 
     static func metricThroughput(concurrency: Int, direct: String) -> String { localized(.benchMetricThroughput, concurrency, direct) }
     static func metricLatency(concurrency: Int, direct: String) -> String { localized(.benchMetricLatency, concurrency, direct) }

@@ -124,7 +124,7 @@ protocol Scenario: Sendable {
 enum Scenarios {
     static let all: [any Scenario] = [
         OverheadScenario(), RefusedScenario(), HangScenario(), Error503Scenario(), ChaosScenario(), OutageScenario(),
-        RecoveryScenario(), MemoryScenario(),
+        RecoveryScenario(), MemoryScenario(), TLSScenario(),
     ]
 
     static func named(_ name: String) -> (any Scenario)? { all.first { $0.name == name } }

@@ -11,45 +11,12 @@ struct OverheadScenario: Scenario {
     let name = "overhead"
     var summary: String { BenchText.summaryOverhead }
     static let concurrencies = [1, 64]
-    static let rounds = 10
+    static let rounds = PairedRounds.defaultRounds
 
     /// One contestant: the baseline or a column.
     private enum Contestant: Hashable {
         case direct
         case column(Column)
-    }
-
-    struct Measurement: Sendable {
-        var latencies: LatencyStats
-        /// Every request over the time of every round.
-        var throughput: Double
-        /// The throughput of each round, in order.
-        var rounds: [Double]
-        var failures: Int
-
-        /// The throughput of each round over the baseline's in the same round.
-        func roundRatios(to baseline: Measurement) -> [Double] {
-            zip(rounds, baseline.rounds).map { $1 > 0 ? $0 / $1 : 0 }
-        }
-
-        /// The median of ``roundRatios(to:)``: what the column's ratio to the baseline is taken as.
-        func ratio(to baseline: Measurement) -> Double {
-            let sorted = roundRatios(to: baseline).sorted()
-            guard !sorted.isEmpty else { return 0 }
-            let middle = sorted.count / 2
-            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-        }
-
-        func json(baseline: Measurement?) -> JSONValue {
-            var fields: [(String, JSONValue)] = [
-                ("throughput", .decimal(throughput)), ("roundThroughputs", .array(rounds.map { .decimal($0) })),
-            ]
-            if let baseline {
-                fields.append(("ratio", .decimal(ratio(to: baseline))))
-                fields.append(("roundRatios", .array(roundRatios(to: baseline).map { .decimal($0) })))
-            }
-            return .object(fields + [("failures", .integer(failures)), ("latency", latencies.json)])
-        }
     }
 
     func run(in bench: BenchEnvironment) async throws -> ScenarioReport {
@@ -71,36 +38,7 @@ struct OverheadScenario: Scenario {
         var json: [(String, JSONValue)] = []
         for concurrency in Self.concurrencies {
             let total = bench.settings.overheadRequests ?? bench.settings.scaled(concurrency == 1 ? 30_000 : 90_000, atLeast: 1_000)
-            let perRound = max(1, total / Self.rounds)
-            // Warm-up: connections open, code paths hot.
-            for contestant in order {
-                guard let driver = drivers[contestant] else { continue }
-                _ = await ClosedLoop(concurrency: concurrency, requests: min(perRound, 2_000), timeLimit: .seconds(30)).run(driver: driver, request: .stats)
-            }
-            var latencies: [Contestant: [Int64]] = [:]
-            var elapsed: [Contestant: Duration] = [:]
-            var rounds: [Contestant: [Double]] = [:]
-            var failures: [Contestant: Int] = [:]
-            for round in 0..<Self.rounds {
-                for offset in 0..<order.count {
-                    let contestant = order[(round + offset) % order.count]
-                    guard let driver = drivers[contestant] else { continue }
-                    let result = await ClosedLoop(concurrency: concurrency, requests: perRound, timeLimit: .seconds(120))
-                        .run(driver: driver, request: .stats)
-                    latencies[contestant, default: []] += result.latencies
-                    elapsed[contestant, default: .zero] += result.elapsed
-                    rounds[contestant, default: []].append(result.throughput)
-                    failures[contestant, default: 0] += result.failures
-                }
-            }
-            var measured: [Contestant: Measurement] = [:]
-            for contestant in order {
-                let samples = latencies[contestant] ?? []
-                let time = elapsed[contestant] ?? .zero
-                measured[contestant] = Measurement(
-                    latencies: LatencyStats(samples), throughput: time > .zero ? Double(samples.count) / time.secondCount : 0,
-                    rounds: rounds[contestant] ?? [], failures: failures[contestant] ?? 0)
-            }
+            let measured = await PairedRounds(rounds: Self.rounds).measure(drivers, order: order, concurrency: concurrency, total: total)
             addRows(concurrency: concurrency, measured: measured, into: &report, in: bench)
             json.append(("c\(concurrency)", .object(order.map { contestant in
                 let key = switch contestant {
@@ -117,15 +55,15 @@ struct OverheadScenario: Scenario {
         return report
     }
 
-    private func addRows(concurrency: Int, measured: [Contestant: Measurement], into report: inout ScenarioReport, in bench: BenchEnvironment) {
+    private func addRows(concurrency: Int, measured: [Contestant: PairedRounds.Measurement], into report: inout ScenarioReport, in bench: BenchEnvironment) {
         guard let direct = measured[.direct] else { return }
-        func cells(_ value: (Measurement) -> String) -> [Column: Cell] {
+        func cells(_ value: (PairedRounds.Measurement) -> String) -> [Column: Cell] {
             Dictionary(uniqueKeysWithValues: Column.allCases.map { column in
                 (column, measured[.column(column)].map { .text(value($0)) } ?? bench.missingCell(column))
             })
         }
-        let ratio = { (measurement: Measurement) in measurement.ratio(to: direct) }
-        let added = { (measurement: Measurement) -> Int64? in
+        let ratio = { (measurement: PairedRounds.Measurement) in measurement.ratio(to: direct) }
+        let added = { (measurement: PairedRounds.Measurement) -> Int64? in
             guard let ours = measurement.latencies.p50, let theirs = direct.latencies.p50 else { return nil }
             return ours - theirs
         }

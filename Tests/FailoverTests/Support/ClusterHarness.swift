@@ -13,7 +13,19 @@ func withClient<Result: Sendable>(
     configure: (inout FailoverClient.Configuration) -> Void = { _ in },
     _ body: (DemoCluster, FailoverClient) async throws -> Result
 ) async throws -> Result {
-    let cluster = try await DemoCluster.start(count: count)
+    try await withClient(
+        of: try await DemoCluster.start(count: count), classifier: classifier, metricsFactory: metricsFactory, configure: configure, body)
+}
+
+/// A client for the nodes of `cluster` (quick timeouts, no health checks, no remembered selection);
+/// shuts both down afterwards.
+func withClient<Result: Sendable>(
+    of cluster: DemoCluster,
+    classifier: any ErrorClassifier = DefaultErrorClassifier(),
+    metricsFactory: (any MetricsFactory)? = nil,
+    configure: (inout FailoverClient.Configuration) -> Void = { _ in },
+    _ body: (DemoCluster, FailoverClient) async throws -> Result
+) async throws -> Result {
     var configuration = try FailoverClient.Configuration(primary: cluster.baseURLs[0], backups: Array(cluster.baseURLs.dropFirst()))
     configuration.timeouts = .init(request: .seconds(2), total: .seconds(6), connect: .milliseconds(500))
     configuration.retry.baseDelay = .milliseconds(5)

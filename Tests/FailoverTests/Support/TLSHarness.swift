@@ -1,6 +1,5 @@
 import Failover
 import FailoverDemo
-import CoreMetrics
 import Foundation
 
 /// A private CA and the nodes it certifies, for TLS tests: every certificate is minted here.
@@ -41,23 +40,5 @@ func withTLSClient<Result: Sendable>(
     for (index, tls) in settings.enumerated() {
         nodes.append(try await DemoNode.start(name: "node-\(index)", ledger: ledger, tls: tls))
     }
-    let cluster = DemoCluster(nodes: nodes, ledger: ledger)
-    var configuration = try FailoverClient.Configuration(primary: cluster.baseURLs[0], backups: Array(cluster.baseURLs.dropFirst()))
-    configuration.timeouts = .init(request: .seconds(2), total: .seconds(6), connect: .milliseconds(500))
-    configuration.retry.baseDelay = .milliseconds(5)
-    configuration.retry.maxDelay = .milliseconds(20)
-    configuration.healthCheck.interval = .zero
-    configuration.selectionTTL = .zero
-    configure(&configuration)
-    let client = FailoverClient(configuration: configuration, metricsFactory: NOOPMetricsHandler.instance)
-    do {
-        let result = try await body(cluster, client)
-        try await client.shutdown()
-        await cluster.shutdown()
-        return result
-    } catch {
-        try? await client.shutdown()
-        await cluster.shutdown()
-        throw error
-    }
+    return try await withClient(of: DemoCluster(nodes: nodes, ledger: ledger), configure: configure, body)
 }
