@@ -223,3 +223,24 @@ struct DemoTLSEndToEndTests {
         #expect(version.stderr == "Error: TLS_MIN_VERSION (.env line 2): \"1.1\" is not one of: 1.2, 1.3\n")
     }
 }
+
+extension DemoTLSEndToEndTests {
+    @Test func aClientKeyOthersCanReadIsAWarningAtStart() throws {
+        let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let authority = try DemoCertificateAuthority(name: "clients")
+        let identity = try authority.issue(commonName: "app", client: true)
+        try Data(identity.chainPEM.utf8).write(to: URL(fileURLWithPath: directory + "/app.pem"))
+        try Data(identity.keyPEM.utf8).write(to: URL(fileURLWithPath: directory + "/app.key"))
+        chmod(directory + "/app.key", 0o644)
+        try Data("API_BASE_URL=https://127.0.0.1:1\nHEALTH_CHECK_INTERVAL=0\nTLS_CLIENT_CERT_FILE=app.pem\nTLS_CLIENT_KEY_FILE=app.key\n".utf8)
+            .write(to: URL(fileURLWithPath: directory + "/.env"))
+        let english = try FailoverBinary.run(["-c", "config"], directory: directory)
+        #expect(english.status == 0, "\(english.stderr)")
+        #expect(english.stderr == "Warning: TLS_CLIENT_KEY_FILE (.env line 4): \"app.key\" can be read by other users; run chmod 600 app.key\n")
+        #expect(english.stdout.contains("TLS_CLIENT_CERT_FILE     app.pem"))
+        let french = try FailoverBinary.run(["-c", "config"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
+        #expect(french.stderr.hasPrefix("Avertissement\u{00A0}: TLS_CLIENT_KEY_FILE (.env, ligne 4)"))
+    }
+}

@@ -12,13 +12,36 @@ struct HTTP2RefusalTests {
         FailoverRequest(method: .POST, path: "/api/items", body: ByteBuffer(string: "{\"name\":\"a\"}"))
     }
 
-    private func withTwoNodes(_ body: (DemoCluster, FailoverClient) async throws -> Void) async throws {
+    /// Two HTTPS nodes; with `warm`, a first request opens the HTTP/2 connection the faults then
+    /// happen on, else the request of the test is the connection's first stream (id 1).
+    private func withTwoNodes(warm: Bool = true, _ body: (DemoCluster, FailoverClient) async throws -> Void) async throws {
         let pki = try TestPKI()
         try await withTLSClient(nodes: [try pki.node("a"), try pki.node("b")], configure: { $0.tls = (try? pki.clientTLS()) ?? .init() }) {
             cluster, client in
-            // A first request opens the HTTP/2 connection the refusals then happen on.
-            _ = try await client.get("/api/stats")
+            if warm { _ = try await client.get("/api/stats") }
             try await body(cluster, client)
+        }
+    }
+
+    @Test func aRefusedFirstStreamIsResentAndAppliedOnce() async throws {
+        try await withTwoNodes(warm: false) { cluster, client in
+            await cluster[0].refuseStreams(1)
+            let response = try await client.execute(post())
+            #expect(response.status == .created)
+            #expect(response.attempts.map(\.outcome.identifier) == ["refusedStream", "201"])
+            #expect(cluster.ledger.itemCount == 1)
+        }
+    }
+
+    @Test func aGoAwayWithLastStreamZeroMakesThePostBeResentAndAppliedOnce() async throws {
+        try await withTwoNodes(warm: false) { cluster, client in
+            await cluster[0].goAway(closeAfter: .milliseconds(50))
+            let response = try await client.execute(post())
+            #expect(response.status == .created)
+            #expect(response.attempts.map(\.outcome.identifier) == ["goaway", "201"])
+            #expect(response.attempts.first?.outcome.detail == "GOAWAY last-stream-id 0")
+            #expect(cluster.ledger.itemCount == 1)
+            #expect(await cluster[0].requestCount(path: "/api/items") + cluster[1].requestCount(path: "/api/items") == 1)
         }
     }
 

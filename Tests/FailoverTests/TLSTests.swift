@@ -183,3 +183,25 @@ struct TLSPinAndClientTests {
         ) { $0.tls.clientIdentity = identity }
     }
 }
+
+extension TLSPinAndClientTests {
+    @Test func aNodeWithTLSSettingsOfItsOwn() async throws {
+        let pki = try TestPKI()
+        let other = try DemoCertificateAuthority(name: "node 1's own CA")
+        let nodeOne = DemoTLS(identity: try other.issue(commonName: "one"))
+        try await withTLSClient(nodes: [try pki.node("zero"), nodeOne], configure: { configuration in
+            configuration.tls = (try? pki.clientTLS()) ?? .init()
+            // Node 1 trusts only its own CA: node 0's settings would refuse it, and the reverse.
+            if let url = configuration.nodes.last, let ca = try? TLSCertificate(derBytes: other.certificateDER) {
+                configuration.nodeTLS[url] = .init(additionalTrustRoots: [ca])
+            }
+        }) { cluster, client in
+            let zero = try await client.get("/api/stats")
+            #expect(zero.node.index == 0)
+            try await client.use(node: 1)
+            let one = try await client.get("/api/stats")
+            #expect(one.node.index == 1)
+            #expect(one.attempts.count == 1)
+        }
+    }
+}
