@@ -198,7 +198,7 @@ extension TLSPinAndClientTests {
         }) { cluster, client in
             let zero = try await client.get("/api/stats")
             #expect(zero.node.index == 0)
-            try await client.use(node: 1)
+            try client.use(node: 1)
             let one = try await client.get("/api/stats")
             #expect(one.node.index == 1)
             #expect(one.attempts.count == 1)
