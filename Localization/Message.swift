@@ -12,6 +12,8 @@ public enum Message: String, Sendable, CaseIterable {
     case badgeCRITICAL = "badge.CRITICAL"
     /// DISABLED
     case badgeDISABLED = "badge.DISABLED"
+    /// EJECTED
+    case badgeEJECTED = "badge.EJECTED"
     /// EXCELLENT
     case badgeEXCELLENT = "badge.EXCELLENT"
     /// HEALTHY
@@ -322,6 +324,10 @@ public enum Message: String, Sendable, CaseIterable {
     case configWarningKeyReadable = "config.warning.keyReadable"
     /// "%@" must be more than 0
     case configZeroDuration = "config.zeroDuration"
+    /// %@ %% of its recent requests failed, far more than its peers'
+    case ejectionFailureRate = "ejection.failureRate"
+    /// it answers in %@ ms on average, far slower than its peers
+    case ejectionLatency = "ejection.latency"
     /// All %d backend nodes are unavailable
     case errorAllNodesUnavailable = "error.allNodesUnavailable"
     /// The backend node is unavailable
@@ -364,6 +370,10 @@ public enum Message: String, Sendable, CaseIterable {
     case eventNodeAdded = "event.nodeAdded"
     /// Node %1$d (%2$@) is down: %3$@
     case eventNodeDown = "event.nodeDown"
+    /// Node %1$d (%2$@) ejected from rotation for %3$d s: %4$@
+    case eventNodeEjected = "event.nodeEjected"
+    /// Node %1$d (%2$@) is back in rotation after its ejection
+    case eventNodeReadmitted = "event.nodeReadmitted"
     /// Node %1$d (%2$@) is available again
     case eventNodeRecovered = "event.nodeRecovered"
     /// Node %1$@ removed
@@ -386,6 +396,8 @@ public enum Message: String, Sendable, CaseIterable {
     case eventSwitchedFailback = "event.switched.failback"
     /// Switched to node %1$d (%2$@) by hand
     case eventSwitchedManual = "event.switched.manual"
+    /// Switched to node %1$d (%2$@): priorities changed
+    case eventSwitchedPriority = "event.switched.priority"
     /// Back to the primary, node %1$d (%2$@)
     case eventSwitchedRecovery = "event.switched.recovery"
     /// Selected node %1$d (%2$@) after a fresh health check

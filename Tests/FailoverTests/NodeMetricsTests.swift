@@ -219,7 +219,8 @@ struct NodeMetricsTests {
         #expect(snapshot.badge == .warning)
     }
 
-    @Test func badgeRawValuesAreTheSeedsLabels() {
-        #expect(NodeBadge.allCases.map(\.rawValue) == ["EXCELLENT", "HEALTHY", "WARNING", "CRITICAL", "DISABLED", "UNKNOWN"])
+    @Test func badgeRawValuesAreTheSeedsLabelsAndEjected() {
+        // The seeds' six badges, and EJECTED for a node out of rotation after outlier ejection.
+        #expect(NodeBadge.allCases.map(\.rawValue) == ["EXCELLENT", "HEALTHY", "WARNING", "CRITICAL", "DISABLED", "UNKNOWN", "EJECTED"])
     }
 }

@@ -194,6 +194,39 @@ extension FailoverClient {
         /// What looked wrong but not fatal when the configuration was loaded (a client key other
         /// users can read); the REPL prints them at start.
         public var warnings: [ConfigurationWarning]
+        /// How the nodes of a priority level share the traffic (`LOAD_BALANCING`, `failover`).
+        public var loadBalancing: LoadBalancing
+        /// Priorities and weights of particular nodes (`API_BASE_URL_PRIORITY`, `BACKUP_URL_n_WEIGHT`...).
+        public var nodeOptions: [NodeURL: NodeOptions]
+        /// Outlier ejection under a balancing policy; `nil` turns it off.
+        public var outlierDetection: OutlierDetection?
+
+        /// The priority and weight of one node.
+        public struct NodeOptions: Sendable, Hashable {
+            /// Its priority level (lower first); `nil` for the default (see ``resolvedNodes``).
+            public var priority: Int?
+            /// Its weight under `round_robin` (1).
+            public var weight: Int
+
+            /// Creates node options.
+            public init(priority: Int? = nil, weight: Int = 1) {
+                self.priority = priority
+                self.weight = weight
+            }
+        }
+
+        /// The nodes with their priorities and weights.
+        ///
+        /// A node's priority is the one given, else its index (the primary first, then the backups
+        /// in order). Under a balancing policy with no priority given to any node, every node is
+        /// at priority 0: one level sharing the traffic, what round robin over three URLs means.
+        public var resolvedNodes: [Node] {
+            let onePool = loadBalancing.balances && !nodeOptions.values.contains { $0.priority != nil }
+            return nodes.enumerated().map { index, url in
+                let options = nodeOptions[url]
+                return Node(index: index, url: url, priority: options?.priority ?? (onePool ? 0 : index), weight: options?.weight ?? 1)
+            }
+        }
         /// Where each value came from, by configuration key, when loaded from the environment.
         public var sources: [String: ValueSource]
         /// The keys of the `.env` files that are not configuration keys of the client (the
@@ -240,6 +273,9 @@ extension FailoverClient {
             self.nodeTLS = [:]
             self.httpVersion = .automatic
             self.warnings = []
+            self.loadBalancing = .failover
+            self.nodeOptions = [:]
+            self.outlierDetection = OutlierDetection()
             self.sources = [:]
             self.otherFileEntries = []
             self.origin = nil

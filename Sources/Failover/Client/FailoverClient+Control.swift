@@ -59,13 +59,39 @@ extension FailoverClient {
         try cluster.setPriority(priority, node: index)
     }
 
+    /// Changes a node's weight under `round_robin` (0 keeps it out of every policy's first choice,
+    /// while it stays a node to fail over to).
+    ///
+    /// - Throws: ``FailoverError`` `invalidNode`.
+    public func setWeight(_ weight: Int, node index: Int) throws(FailoverError) {
+        try cluster.setWeight(weight, node: index)
+    }
+
+    /// The load-balancing policy in force.
+    public var loadBalancing: LoadBalancing { cluster.loadBalancing }
+
+    /// Switches the load-balancing policy, for the next request (the configuration's other
+    /// settings stay). Leaving a balancing policy ends every ejection.
+    ///
+    /// Default priorities follow the rule of ``Configuration-swift.struct/resolvedNodes``: with no
+    /// priority given to any node, a balancing policy puts every node in one level, and `failover`
+    /// gives them their indices again. Priorities set by hand (``setPriority(_:node:)``) stay.
+    public func setLoadBalancing(_ policy: LoadBalancing) {
+        var configuration = settings.configuration
+        configuration.loadBalancing = policy
+        apply(configuration)
+    }
+
     /// Adds a node at the end of the list.
     ///
-    /// - Parameter url: The node's base URL.
+    /// - Parameters:
+    ///   - url: The node's base URL.
+    ///   - priority: Its priority level; `nil` for the default (its index, or 0 under a balancing
+    ///     policy whose nodes have no priorities).
     /// - Returns: The new node.
     /// - Throws: ``ConfigurationError`` when the node is already there.
     @discardableResult
-    public func addNode(_ url: NodeURL) throws(ConfigurationError) -> Node {
+    public func addNode(_ url: NodeURL, priority: Int? = nil) throws(ConfigurationError) -> Node {
         var configuration = settings.configuration
         if let index = configuration.nodes.firstIndex(where: { $0.sameEndpoint(as: url) }) {
             throw ConfigurationError(
@@ -73,6 +99,7 @@ extension FailoverClient {
                 key: "BACKUP_URL_\(configuration.nodes.count)", source: .code)
         }
         configuration.nodes.append(url)
+        if let priority { configuration.nodeOptions[url, default: .init()].priority = priority }
         apply(configuration)
         return cluster.nodes[configuration.nodes.count - 1]
     }
@@ -94,7 +121,8 @@ extension FailoverClient {
     func apply(_ configuration: Configuration) {
         settings.configuration = configuration
         if let language = configuration.language { Language.current = language }
-        cluster.replaceNodes(with: configuration.nodes, rise: configuration.healthCheck.rise, fall: configuration.healthCheck.fall)
+        cluster.replaceNodes(with: configuration.resolvedNodes, rise: configuration.healthCheck.rise, fall: configuration.healthCheck.fall)
+        cluster.configureBalancing(configuration.loadBalancing, outliers: configuration.outlierDetection)
     }
 }
 

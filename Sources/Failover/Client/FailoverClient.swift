@@ -61,10 +61,11 @@ public final class FailoverClient: Sendable {
         self.transport = transport
         self.classifier = classifier
         healthChecker = HealthChecker(transport: transport)
-        let nodes = configuration.nodes.enumerated().map { Node(index: $0.offset, url: $0.element) }
+        let nodes = configuration.resolvedNodes
         cluster = ClusterState(
             nodes: nodes, rise: configuration.healthCheck.rise, fall: configuration.healthCheck.fall,
-            broadcaster: EventBroadcaster(), metrics: MetricsRecorder(factory: metricsFactory, nodeCount: nodes.count))
+            broadcaster: EventBroadcaster(), metrics: MetricsRecorder(factory: metricsFactory, nodeCount: nodes.count),
+            policy: configuration.loadBalancing, outliers: configuration.outlierDetection)
         pipeline = RequestPipeline(
             settings: settings, transport: transport, classifier: classifier, cluster: cluster,
             budget: configuration.retry.budget.map { RetryBudget($0) }, logger: logger)

@@ -56,14 +56,34 @@ extension ClusterState {
         }
     }
 
-    /// Changes a node's priority (lower is preferred).
+    /// Changes a node's priority (lower is preferred), for the next request. Under `failover`, the
+    /// current node becomes the best healthy node of the new order, unless it was picked by hand;
+    /// under a balancing policy the levels are formed anew.
     func setPriority(_ priority: Int, node index: Int) throws(FailoverError) {
-        try mutate { storage, _ throws(FailoverError) in
+        try mutate { storage, events throws(FailoverError) in
             guard storage.records.indices.contains(index) else {
                 throw FailoverError(.invalidNode, nodeCount: storage.records.count, subject: String(index))
             }
             storage.records[index].node.priority = priority
             storage.records[index].priorityOverride = priority
+            guard !storage.pinned, !storage.policy.balances,
+                  let best = storage.enabledByPriority.first(where: { $0.machine.state.isEligible }),
+                  best.node.index != storage.current
+            else { return }
+            let from = storage.current
+            storage.current = best.node.index
+            events.append(.switchedNode(from: from, to: best.node.index, url: best.node.url, reason: .priority))
+        }
+    }
+
+    /// Changes a node's weight under `round_robin` (0 keeps it out of every policy's first choice).
+    func setWeight(_ weight: Int, node index: Int) throws(FailoverError) {
+        try mutate { storage, _ throws(FailoverError) in
+            guard storage.records.indices.contains(index) else {
+                throw FailoverError(.invalidNode, nodeCount: storage.records.count, subject: String(index))
+            }
+            storage.records[index].node.weight = max(0, weight)
+            storage.records[index].weightOverride = max(0, weight)
         }
     }
 
@@ -96,19 +116,22 @@ extension ClusterState {
     ///
     /// Nodes that stay (same URL) keep their state, metrics and hand-set priority; indices follow the
     /// new order; the current node stays current if it is still there.
-    func replaceNodes(with urls: [NodeURL], rise: Int, fall: Int) {
+    func replaceNodes(with nodes: [Node], rise: Int, fall: Int) {
         mutate { storage, events in
             let old = storage.records
             let previous = storage.current
             let currentURL = old.indices.contains(storage.current) ? old[storage.current].node.url : nil
             var records: [Record] = []
-            for (index, url) in urls.enumerated() {
-                if var record = old.first(where: { $0.node.url == url }) {
-                    record.node = Node(index: index, url: url, priority: record.priorityOverride ?? index, isEnabled: record.node.isEnabled)
+            let urls = nodes.map(\.url)
+            for node in nodes {
+                if var record = old.first(where: { $0.node.url == node.url }) {
+                    record.node = Node(
+                        index: node.index, url: node.url, priority: record.priorityOverride ?? node.priority, isEnabled: record.node.isEnabled,
+                        weight: record.weightOverride ?? node.weight)
                     records.append(record)
                 } else {
-                    records.append(Record(node: Node(index: index, url: url), machine: NodeStateMachine(rise: rise, fall: fall)))
-                    events.append(.nodeAdded(node: index, url: url))
+                    records.append(Record(node: node, machine: NodeStateMachine(rise: rise, fall: fall)))
+                    events.append(.nodeAdded(node: node.index, url: node.url))
                 }
             }
             for record in old where !urls.contains(record.node.url) {

@@ -13,8 +13,22 @@ final class ClusterState: Sendable {
         var metrics = NodeMetrics()
         /// A priority set by hand, kept across reloads.
         var priorityOverride: Int?
+        /// A weight set by hand, kept across reloads.
+        var weightOverride: Int?
         /// What the node owes and when it last spoke (stall detection); shared with its candidates.
         let activity = NodeActivity()
+        /// Its latency as the `ewma` and `least_request` policies see it.
+        var peak = PeakEWMA()
+        /// Its answers of the last seconds (outlier detection).
+        var recent = RecentWindow(seconds: 10)
+        /// Its attempts of the last minute (its share of the traffic).
+        var share = RecentWindow(seconds: 60)
+        /// Its ejection, when it is out of rotation, and when it ends (nanoseconds of ``NodeActivity``'s clock).
+        var ejection: (NodeEjection, until: Int64)?
+        /// How many times it was ejected (the next ejection lasts longer).
+        var ejections = 0
+        /// When it was last readmitted (a node that behaves for long enough starts over).
+        var readmittedAt: Int64 = 0
 
         /// Records an attempt the node answered usefully, in place (the end of every successful
         /// request): metrics, the automatic stall threshold, the state machine.
@@ -45,6 +59,16 @@ final class ClusterState: Sendable {
 
         /// The last candidate list, reused while nothing it depends on has changed.
         var candidateCache: CandidateCache?
+        /// How the first node of a request is chosen.
+        var policy: LoadBalancing = .failover
+        /// `round_robin`'s running scores.
+        var roundRobin = SmoothWeightedRoundRobin()
+        /// The random draws of the power-of-two policies.
+        var random = SplitMix64(seed: UInt64.random(in: 0...UInt64.max))
+        /// Outlier ejection, under a balancing policy.
+        var outliers: FailoverClient.Configuration.OutlierDetection?
+        /// When the next ejection ends, if any.
+        var nextReadmission: Int64?
 
         func position(of url: NodeURL) -> Int? { records.firstIndex { $0.node.url == url } }
 
@@ -73,6 +97,8 @@ final class ClusterState: Sendable {
         var activity: NodeActivity
         /// The node stalled when the request started (it was moved behind the others).
         var isStalled = false
+        /// The node is ejected (it comes after the other eligible nodes, and is never a first choice).
+        var isEjected = false
     }
 
     /// The candidates of one request, and whether a stall changed their order.
@@ -80,19 +106,41 @@ final class ClusterState: Sendable {
         /// The current node when the request started.
         var current: NodeURL?
         var list: [Candidate]
+        /// The position in ``list`` of the node tried first (a balancing policy's choice); the
+        /// others follow in list order, so a retry goes to another node of the same level first.
+        var first = 0
+        /// Nodes share the traffic: the node that answers does not become current.
+        var balances = false
         /// A stalled node was moved behind the others: the node that answers does not become current.
         var avoidedStall = false
         /// The stalls this selection reported (already broadcast), for the caller's log.
         var reported: [FailoverEvent] = []
+
+        /// How many nodes to try.
+        var count: Int { list.count }
+
+        /// The candidate at `position` of the order the request tries them in: ``first``, then the
+        /// others in list order (no array is made for it: this runs for every attempt).
+        subscript(position: Int) -> Candidate {
+            position == 0 ? list[first] : list[position <= first ? position - 1 : position]
+        }
     }
 
     let storage: Mutex<Storage>
     let broadcaster: EventBroadcaster
     let metrics: MetricsRecorder
 
-    init(nodes: [Node], rise: Int, fall: Int, broadcaster: EventBroadcaster, metrics: MetricsRecorder) {
+    init(
+        nodes: [Node], rise: Int, fall: Int, broadcaster: EventBroadcaster, metrics: MetricsRecorder, policy: LoadBalancing = .failover,
+        outliers: FailoverClient.Configuration.OutlierDetection? = nil
+    ) {
         let records = nodes.map { Record(node: $0, machine: NodeStateMachine(rise: rise, fall: fall)) }
-        storage = Mutex(Storage(records: records, current: 0, rise: rise, fall: fall))
+        var initial = Storage(records: records, current: 0, rise: rise, fall: fall)
+        initial.policy = policy
+        initial.outliers = outliers
+        // The first node of the best level is current (under `failover` with default priorities, node 0).
+        if let best = initial.enabledByPriority.first { initial.current = best.node.index }
+        storage = Mutex(initial)
         self.broadcaster = broadcaster
         self.metrics = metrics
     }
@@ -123,14 +171,14 @@ final class ClusterState: Sendable {
 
     /// How a node takes part in the candidate list.
     enum Eligibility: Equatable {
-        case eligible, lastResort, excluded
+        case eligible, ejected, lastResort, excluded
 
         init(_ record: borrowing Record) {
-            self.init(isEnabled: record.node.isEnabled, state: record.machine.state)
+            self.init(isEnabled: record.node.isEnabled, state: record.machine.state, ejected: record.ejection != nil)
         }
 
-        init(isEnabled: Bool, state: NodeState) {
-            self = !isEnabled || state == .disabled ? .excluded : state.isEligible ? .eligible : .lastResort
+        init(isEnabled: Bool, state: NodeState, ejected: Bool) {
+            self = !isEnabled || state == .disabled ? .excluded : !state.isEligible ? .lastResort : ejected ? .ejected : .eligible
         }
     }
 
@@ -151,7 +199,9 @@ final class ClusterState: Sendable {
                     for index in cached.indices {
                         guard cached[index].node == records[index].node,
                               cached[index].eligibility
-                                == Eligibility(isEnabled: records[index].node.isEnabled, state: records[index].machine.state)
+                                == Eligibility(
+                                    isEnabled: records[index].node.isEnabled, state: records[index].machine.state,
+                                    ejected: records[index].ejection != nil)
                         else { return false }
                     }
                     return true
@@ -172,25 +222,26 @@ final class ClusterState: Sendable {
 
     /// ``candidates(at:stallDetection:)`` with the rule a request's policy carries.
     func candidates(at now: ContinuousClock.Instant, rule: StallRule) -> Selection {
-        let (current, list) = candidates()
-        guard rule.isOn, list.count > 1 else { return Selection(current: current, list: list) }
+        let selection = choose(at: now)
+        guard rule.isOn, selection.count > 1 else { return selection }
         let threshold = rule.fixedThreshold
         // Most requests: no eligible node owes an answer for long (one atomic load per idle node).
         // By index, in place: iterating by value would retain each node's activity, an object every
         // request on every core touches.
-        for index in list.indices where !list[index].isLastResort {
-            if list[index].activity.stall(at: now, threshold: threshold) != nil {
-                return reordered(list, current: current, at: now, threshold: threshold)
+        for index in selection.list.indices where !selection.list[index].isLastResort {
+            if selection.list[index].activity.stall(at: now, threshold: threshold) != nil {
+                return reordered(selection, at: now, threshold: threshold)
             }
         }
-        return Selection(current: current, list: list)
+        return selection
     }
 
     /// The rare path of ``candidates(at:stallDetection:)``: an eligible node stalls.
     @inline(never)
-    private func reordered(_ list: [Candidate], current: NodeURL?, at now: ContinuousClock.Instant, threshold: Duration?) -> Selection {
+    private func reordered(_ selection: Selection, at now: ContinuousClock.Instant, threshold: Duration?) -> Selection {
         var speaking: [Candidate] = [], stalled: [Candidate] = [], lastResorts: [Candidate] = []
         var events: [FailoverEvent] = []
+        let list = (0..<selection.count).map { selection[$0] }
         for var candidate in list {
             if candidate.isLastResort {
                 lastResorts.append(candidate)
@@ -206,34 +257,124 @@ final class ClusterState: Sendable {
         }
         broadcaster.yield(events)
         // Every eligible node stalls: the order stays (the first one may be about to answer).
-        guard !speaking.isEmpty else { return Selection(current: current, list: list, reported: events) }
+        guard !speaking.isEmpty else {
+            return Selection(current: selection.current, list: list, balances: selection.balances, reported: events)
+        }
         let ordered = speaking + stalled + lastResorts
         // Only a request that no longer starts where it would have is kept from switching nodes.
         return Selection(
-            current: current, list: ordered, avoidedStall: ordered[0].node.url != list[0].node.url, reported: events)
+            current: selection.current, list: ordered, balances: selection.balances,
+            avoidedStall: ordered[0].node.url != list[0].node.url, reported: events)
+    }
+
+    /// The candidate list (cached while nothing it depends on changes) and, under a balancing
+    /// policy, the first choice; ejections that have ended are undone first.
+    private func choose(at now: ContinuousClock.Instant) -> Selection {
+        var events: [FailoverEvent] = []
+        let selection = storage.withLock { storage -> Selection in
+            let clock = NodeActivity.nanoseconds(now)
+            if let next = storage.nextReadmission, clock >= next { Self.readmit(&storage, at: clock, events: &events) }
+            let result: (current: NodeURL?, list: [Candidate])
+            if let cache = storage.candidateCache, cache.matches(storage) {
+                result = cache.result
+            } else {
+                if storage.policy.balances { Self.followBestLevel(&storage, events: &events) }
+                result = Self.candidates(in: storage)
+                storage.candidateCache = CandidateCache(
+                    current: storage.current, nodes: storage.records.map { ($0.node, Eligibility($0)) }, result: result)
+            }
+            guard storage.policy.balances else { return Selection(current: result.current, list: result.list) }
+            let first = Self.firstChoice(in: result.list, storage: &storage, at: clock)
+            return Selection(current: result.current, list: result.list, first: first, balances: true)
+        }
+        if !events.isEmpty { deliver(events) }
+        return selection
+    }
+
+    /// The position of the first node of a request under a balancing policy: the hand-picked node
+    /// (`use N`), else the policy's choice among the first level's members (eligible, not ejected,
+    /// of the best priority). In place: a buffer on the stack, no array per request.
+    private static func firstChoice(in list: [Candidate], storage: inout Storage, at clock: Int64) -> Int {
+        if storage.pinned, let position = list.firstIndex(where: { $0.node.index == storage.current && !$0.isLastResort }) {
+            return position
+        }
+        guard let head = list.first, !head.isLastResort, !head.isEjected else { return 0 }
+        var count = 1
+        while count < list.count, !list[count].isLastResort, !list[count].isEjected, list[count].node.priority == head.node.priority {
+            count += 1
+        }
+        guard count > 1 else { return 0 }
+        let usesLatency = storage.policy.usesLatency
+        return withUnsafeTemporaryAllocation(of: LevelMember.self, capacity: count) { buffer in
+            for position in 0..<count {
+                let candidate = list[position]
+                let index = candidate.node.index
+                let latency = usesLatency && storage.records.indices.contains(index) ? storage.records[index].peak.value(at: clock) : 0
+                buffer.initializeElement(at: position, to: LevelMember(
+                    position: position, node: index, weight: candidate.node.weight, inFlight: candidate.activity.inFlight, latency: latency))
+            }
+            defer { buffer.deinitialize() }
+            let members = UnsafeBufferPointer(buffer)
+            let chosen: Int?
+            switch storage.policy {
+            case .failover: chosen = 0
+            case .roundRobin: chosen = storage.roundRobin.choose(among: members, random: &storage.random)
+            case .leastRequest:
+                var policy = PowerOfTwoChoices(cost: .leastRequest)
+                chosen = policy.choose(among: members, random: &storage.random)
+            case .ewma:
+                var policy = PowerOfTwoChoices(cost: .peakEWMA)
+                chosen = policy.choose(among: members, random: &storage.random)
+            }
+            return chosen ?? 0
+        }
+    }
+
+    /// Under a balancing policy, the current node is the first node of the best level that has an
+    /// eligible node (for the prompt, `status()` and the events): a level that loses its nodes
+    /// spills over to the next, and gets the traffic back when they recover.
+    private static func followBestLevel(_ storage: inout Storage, events: inout [FailoverEvent]) {
+        guard !storage.pinned else { return }
+        let byPriority = storage.enabledByPriority
+        guard let best = byPriority.first(where: { $0.machine.state.isEligible && $0.ejection == nil })
+            ?? byPriority.first(where: { $0.machine.state.isEligible }),
+            best.node.index != storage.current
+        else { return }
+        let previous = storage.records.indices.contains(storage.current) ? storage.records[storage.current] : nil
+        let back = previous.map { $0.machine.state.isEligible && $0.node.isEnabled } ?? false
+        let from = storage.current
+        storage.current = best.node.index
+        events.append(.switchedNode(from: from, to: best.node.index, url: best.node.url, reason: back ? .failback : .failover))
     }
 
     /// The nodes to try for a request: the current one if eligible, then eligible nodes by priority,
     /// then down nodes by priority. Disabled nodes never.
     func candidates() -> (current: NodeURL?, list: [Candidate]) {
-        storage.withLock { storage in
-            if let cache = storage.candidateCache, cache.matches(storage) { return cache.result }
-            let result = Self.candidates(in: storage)
-            storage.candidateCache = CandidateCache(
-                current: storage.current, nodes: storage.records.map { ($0.node, Eligibility($0)) }, result: result)
-            return result
-        }
+        let selection = choose(at: .now)
+        return (selection.current, (0..<selection.count).map { selection[$0] })
     }
 
+    /// The candidate list. Under `failover`: the current node if eligible, then the eligible nodes
+    /// by priority, then the down ones. Under a balancing policy: the eligible nodes by priority
+    /// (the levels in order), the ejected ones after them, then the down ones.
     private static func candidates(in storage: Storage) -> (current: NodeURL?, list: [Candidate]) {
         let byPriority = storage.enabledByPriority
         let current = storage.records.indices.contains(storage.current) ? storage.records[storage.current] : nil
         var list: [Candidate] = []
-        if let current, current.node.isEnabled, current.machine.state.isEligible {
-            list.append(Candidate(node: current.node, isLastResort: false, activity: current.activity))
-        }
-        for record in byPriority where record.machine.state.isEligible && record.node.url != list.first?.node.url {
-            list.append(Candidate(node: record.node, isLastResort: false, activity: record.activity))
+        if storage.policy.balances {
+            for record in byPriority where record.machine.state.isEligible && record.ejection == nil {
+                list.append(Candidate(node: record.node, isLastResort: false, activity: record.activity))
+            }
+            for record in byPriority where record.machine.state.isEligible && record.ejection != nil {
+                list.append(Candidate(node: record.node, isLastResort: false, activity: record.activity, isEjected: true))
+            }
+        } else {
+            if let current, current.node.isEnabled, current.machine.state.isEligible {
+                list.append(Candidate(node: current.node, isLastResort: false, activity: current.activity))
+            }
+            for record in byPriority where record.machine.state.isEligible && record.node.url != list.first?.node.url {
+                list.append(Candidate(node: record.node, isLastResort: false, activity: record.activity))
+            }
         }
         for record in byPriority where !record.machine.state.isEligible {
             list.append(Candidate(node: record.node, isLastResort: true, activity: record.activity))
@@ -252,6 +393,7 @@ final class ClusterState: Sendable {
         mutate { storage, events in
             guard let position = storage.position(of: node) else { return }
             storage.records[position].metrics.recordRequest(success: false, latency: latency, error: outcome.identifier)
+            Self.note(position, failed: true, latency: latency, in: &storage, events: &events)
             Self.feed(.failure(conclusive: outcome.isConclusive), to: position, in: &storage, events: &events, outcome: outcome)
         }
     }
@@ -343,7 +485,8 @@ final class ClusterState: Sendable {
             if let (before, after) = storage.records[position].recordSuccess(latency: latency) {
                 Self.report(from: before, to: after, at: position, in: storage, events: &events)
             }
-            if let promotion, position != storage.current {
+            Self.note(position, failed: false, latency: latency, in: &storage, events: &events)
+            if let promotion, position != storage.current, !storage.policy.balances {
                 Self.promote(node, at: position, ifCurrentIs: promotion.expectedCurrent, in: &storage, events: &events)
             }
         }
@@ -370,17 +513,22 @@ final class ClusterState: Sendable {
 
     /// A snapshot of every node.
     func status() -> FailoverStatus {
-        storage.withLock { storage in
-            FailoverStatus(
+        let second = NodeActivity.nanoseconds(.now) / 1_000_000_000
+        return storage.withLock { storage in
+            let counts = storage.records.map { $0.share.totals(at: second).requests }
+            let total = counts.reduce(0, +)
+            return FailoverStatus(
                 current: storage.current,
-                nodes: storage.records.map { record in
+                nodes: storage.records.enumerated().map { position, record in
                     var metrics = record.metrics.snapshot(isDisabled: record.machine.state == .disabled || !record.node.isEnabled)
                     // A node marked down is critical whatever its history says.
                     if record.machine.state == .down, metrics.badge != .unknown { metrics.badge = .critical }
+                    if record.ejection != nil, metrics.badge != .disabled { metrics.badge = .ejected }
                     return NodeStatus(
                         node: record.node, state: record.machine.state, isCurrent: record.node.index == storage.current,
-                        metrics: metrics, lastProtocol: record.activity.lastProtocol)
-                })
+                        metrics: metrics, lastProtocol: record.activity.lastProtocol, inFlight: record.activity.inFlight,
+                        share: total > 0 ? Double(counts[position]) / Double(total) : nil, ejection: record.ejection?.0)
+                }, loadBalancing: storage.policy)
         }
     }
 }

@@ -128,6 +128,9 @@ final class NodeActivity: Sendable {
         }
     }
 
+    /// Attempts to the node in flight now.
+    var inFlight: Int { max(0, outstanding.load(ordering: .relaxed)) }
+
     /// The automatic threshold now, if the node has answered.
     var threshold: Duration? {
         let value = automaticThreshold.load(ordering: .relaxed)

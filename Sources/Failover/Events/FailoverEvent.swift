@@ -18,6 +18,8 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
         case removed
         /// ``FailoverClient/forceRefresh()`` chose the best healthy node.
         case refresh
+        /// Priorities changed, and another node is now the best healthy one.
+        case priority
     }
 
     /// An attempt failed (the request may still succeed on a retry or another node).
@@ -45,6 +47,10 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
     case nodeAdded(node: Int, url: NodeURL)
     /// A node left (configuration reloaded, or removed in code).
     case nodeRemoved(url: NodeURL)
+    /// A node stood out from its level's peers and is out of rotation for a while (outlier ejection).
+    case nodeEjected(node: Int, url: NodeURL, ejection: NodeEjection)
+    /// An ejected node is back in rotation.
+    case nodeReadmitted(node: Int, url: NodeURL)
     /// The `.env` files changed (or SIGHUP) and the new configuration is in force.
     case configurationReloaded(nodeCount: Int)
     /// The `.env` files changed but the new configuration is invalid; the previous one stays.
@@ -56,6 +62,8 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
         case .attemptFailed: "attemptFailed"
         case .retrying: "retrying"
         case .switchedNode: "switchedNode"
+        case .nodeEjected: "nodeEjected"
+        case .nodeReadmitted: "nodeReadmitted"
         case .nodeDown: "nodeDown"
         case .nodeRecovered: "nodeRecovered"
         case .nodeStalled: "nodeStalled"
@@ -92,6 +100,7 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
             case .disabled: .eventSwitchedDisabled
             case .removed: .eventSwitchedRemoved
             case .refresh: .eventSwitchedRefresh
+            case .priority: .eventSwitchedPriority
             }
             return localized(key, to, url.description, language: language)
         case .nodeDown(let node, let url, let outcome):
@@ -104,6 +113,10 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
                 : localized(.eventNodeStalled, node, url.description, outstanding, silence.wholeMilliseconds, language: language)
         case .nodeResumed(let node, let url):
             return localized(.eventNodeResumed, node, url.description, language: language)
+        case .nodeEjected(let node, let url, let ejection):
+            return localized(.eventNodeEjected, node, url.description, Int(ejection.duration.milliseconds / 1000), ejection.reason.message(in: language), language: language)
+        case .nodeReadmitted(let node, let url):
+            return localized(.eventNodeReadmitted, node, url.description, language: language)
         case .allNodesDown(let count):
             return count == 1
                 ? localized(.eventAllNodesDownOne, language: language)
@@ -120,6 +133,18 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
             return localized(.eventConfigurationReloaded, count, language: language)
         case .configurationReloadFailed(let error):
             return localized(.eventConfigurationReloadFailed, error.message(in: language), language: language)
+        }
+    }
+}
+
+extension EjectionReason {
+    /// Why, in words: "40 % of its recent requests failed".
+    public func message(in language: Language) -> String {
+        switch self {
+        case .failureRate(let rate):
+            localized(.ejectionFailureRate, Language.formatDecimal(rate * 100, language: language), language: language)
+        case .latency(let latency):
+            localized(.ejectionLatency, Language.formatDecimal(latency.milliseconds, language: language), language: language)
         }
     }
 }

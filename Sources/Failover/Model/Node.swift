@@ -16,6 +16,9 @@ public struct Node: Sendable, Hashable, CustomStringConvertible {
     public var priority: Int
     /// Whether requests may go to this node at all.
     public var isEnabled: Bool
+    /// Its share of its level's traffic under `round_robin` (1 by default; 0 keeps it out of the
+    /// first choice of every balancing policy, while it stays a node to fail over to).
+    public var weight: Int
 
     /// Creates a node.
     ///
@@ -24,11 +27,13 @@ public struct Node: Sendable, Hashable, CustomStringConvertible {
     ///   - url: The node's base URL.
     ///   - priority: Lower is preferred; `nil` means the index.
     ///   - isEnabled: Whether the node takes requests.
-    public init(index: Int, url: NodeURL, priority: Int? = nil, isEnabled: Bool = true) {
+    ///   - weight: Its weight under `round_robin`.
+    public init(index: Int, url: NodeURL, priority: Int? = nil, isEnabled: Bool = true, weight: Int = 1) {
         self.index = index
         self.url = url
         self.priority = priority ?? index
         self.isEnabled = isEnabled
+        self.weight = max(0, weight)
     }
 
     /// Primary for index 0, backup otherwise.

@@ -17,6 +17,8 @@ public enum NodeBadge: String, Sendable, Hashable, Codable, CaseIterable {
     case disabled = "DISABLED"
     /// Never checked and never sent a request.
     case unknown = "UNKNOWN"
+    /// Out of rotation for a while: it stood out from its level's peers (outlier ejection).
+    case ejected = "EJECTED"
 }
 
 /// A snapshot of a node's metrics at one moment.

@@ -12,6 +12,18 @@ public struct NodeStatus: Sendable, Hashable {
     public var metrics: NodeMetricsSnapshot
     /// The protocol of its last answer (`h2` or `http/1.1`), if it has answered.
     public var lastProtocol: NodeProtocol?
+    /// Attempts to it in flight now.
+    public var inFlight: Int = 0
+    /// Its share (0 to 1) of the attempts of the last minute, all nodes together; `nil` when there
+    /// were none.
+    public var share: Double?
+    /// Its ejection, while it is out of rotation (outlier ejection).
+    public var ejection: NodeEjection?
+
+    /// Its priority level (lower first).
+    public var priority: Int { node.priority }
+    /// Its weight under `round_robin`.
+    public var weight: Int { node.weight }
 
     /// The node's index.
     public var index: Int { node.index }
@@ -52,4 +64,6 @@ public struct FailoverStatus: Sendable, Hashable {
     public var current: Int
     /// Every node, by index.
     public var nodes: [NodeStatus]
+    /// The load-balancing policy in force.
+    public var loadBalancing: LoadBalancing = .failover
 }

@@ -101,13 +101,14 @@ struct RequestPipeline: Sendable {
         var run = try RunState<Payload>(request: request, policy: policy ?? settings.policy, pipeline: self)
         let candidates = run.candidates
         if let hedging = run.policy.hedging, request.isIdempotent, candidates.count > 1, !candidates[1].isLastResort,
-           !candidates[1].isStalled {
+           !candidates[1].isStalled, !candidates[1].isEjected {
             if let delivered = try await hedgingPhase(hedging, request: request, run: &run, attempt: attempt, enforcesDeadline: enforcesDeadline) {
                 return delivered
             }
             run.now = .now
         }
-        candidateLoop: for (position, candidate) in candidates.enumerated() {
+        candidateLoop: for position in 0..<candidates.count {
+            let candidate = candidates[position]
             let node = candidate.node
             if position > 0 {
                 guard run.switches < run.policy.maxFailoverAttempts else { break }
@@ -410,11 +411,8 @@ private struct RunState<Payload: Sendable> {
     let deadline: ContinuousClock.Instant
     /// The clock as last read: at the start, then at the end of each attempt or wait.
     var now: ContinuousClock.Instant
-    /// The current node when the request started (a late answer from it may not switch back).
-    let startCurrent: NodeURL?
-    let candidates: [ClusterState.Candidate]
-    /// A stalled node was moved behind the others: the node that answers does not become current.
-    let avoidedStall: Bool
+    /// The nodes to try, in order (a balancing policy's first choice, then the others).
+    let candidates: ClusterState.Selection
     let cluster: ClusterState
     /// How many nodes the cluster has (for errors only: read when one is made).
     var nodeCount: Int { cluster.nodeCount }
@@ -433,10 +431,10 @@ private struct RunState<Payload: Sendable> {
         deadline = start + policy.timeouts.total
         pipeline.budget?.deposit()
         let selection = pipeline.cluster.candidates(at: start, rule: policy.stallRule)
-        (startCurrent, candidates, avoidedStall) = (selection.current, selection.list, selection.avoidedStall)
+        candidates = selection
         cluster = pipeline.cluster
         if !selection.reported.isEmpty { Self.log(selection.reported, to: pipeline.logger) }
-        guard !candidates.isEmpty else { throw FailoverError(.noEnabledNode, nodeCount: nodeCount, request: request) }
+        guard candidates.count > 0 else { throw FailoverError(.noEnabledNode, nodeCount: nodeCount, request: request) }
     }
 
     @inline(never)
@@ -451,7 +449,9 @@ private struct RunState<Payload: Sendable> {
 
     /// Records the answer the request delivers (see ``ClusterState/recordDelivered(node:latency:ifCurrentIs:avoidedStall:)``).
     func recordDelivered(node: Node, latency: Duration) {
-        cluster.recordDelivered(node: node, latency: latency, ifCurrentIs: startCurrent, avoidedStall: avoidedStall)
+        // The current node when the request started (a late answer may not switch back), and whether
+        // a stall moved the request elsewhere (a stall switches nothing): both kept by the selection.
+        cluster.recordDelivered(node: node, latency: latency, ifCurrentIs: candidates.current, avoidedStall: candidates.avoidedStall)
     }
 
     func deliver(_ answer: AttemptAnswer<Payload>, from node: Node, at end: ContinuousClock.Instant = .now) -> Delivered<Payload> {

@@ -34,7 +34,8 @@ struct EventStreamSession: Sendable {
             let configuration = settings.configuration
             let selection = cluster.candidates(at: clock.now, stallDetection: configuration.stallDetection)
             let current = selection.current
-            var order = selection.list.map(\.node)
+            // A balancing policy's first choice: the stream starts there and stays until it fails.
+            var order = (0..<selection.count).map { selection[$0].node }
             if let avoid, order.count > 1, let position = order.firstIndex(where: { $0.url == avoid }) {
                 order.append(order.remove(at: position))
             }

@@ -27,7 +27,7 @@ struct Style: Sendable {
     static func color(of badge: NodeBadge) -> Color? {
         switch badge {
         case .excellent, .healthy: .green
-        case .warning: .yellow
+        case .warning, .ejected: .yellow
         case .critical: .red
         case .disabled: .gray
         case .unknown: nil
