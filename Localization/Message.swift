@@ -300,6 +300,8 @@ public enum Message: String, Sendable, CaseIterable {
     case configNamedFileUnreadable = "config.namedFileUnreadable"
     /// "%@" is negative; a duration must be 0 or more
     case configNegativeDuration = "config.negativeDuration"
+    /// is set but %@ is not: there is no such node
+    case configOptionOfMissingNode = "config.optionOfMissingNode"
     /// "%@" must not have a query or a fragment
     case configQueryOrFragment = "config.queryOrFragment"
     /// %1$@, column %2$d: %3$@
@@ -424,6 +426,14 @@ public enum Message: String, Sendable, CaseIterable {
     case healthProblemStatus = "health.problem.status"
     /// node %1$d (%2$@): unhealthy, %3$@
     case healthUnhealthy = "health.unhealthy"
+    /// Add a node at the end of the list, at a priority level (by default its index, or 0 under a balancing policy without priorities).
+    case helpAddSummary = "help.add.summary"
+    /// add URL [PRIORITY]
+    case helpAddUsage = "help.add.usage"
+    /// Show the load-balancing policy, or switch to another: failover (one sticky node), round_robin (weighted), least_request (power of two choices on requests in flight), ewma (power of two choices on a peak-EWMA of latency).
+    case helpBalanceSummary = "help.balance.summary"
+    /// balance [failover|round_robin|least_request|ewma]
+    case helpBalanceUsage = "help.balance.usage"
     /// Show the configuration in force and where each value came from; secrets are redacted.
     case helpConfigSummary = "help.config.summary"
     /// config
@@ -474,7 +484,7 @@ public enum Message: String, Sendable, CaseIterable {
     case helpLangSummary = "help.lang.summary"
     /// lang en|fr
     case helpLangUsage = "help.lang.usage"
-    /// Show every node: URL, role, state, badge, latency, failures; * marks the current node.
+    /// Show every node: URL, role, state, badge, latency, failures, protocol, priority, weight, requests in flight and share of the last minute's; * marks the current node.
     case helpNodesSummary = "help.nodes.summary"
     /// nodes (or status)
     case helpNodesUsage = "help.nodes.usage"
@@ -490,6 +500,10 @@ public enum Message: String, Sendable, CaseIterable {
     case helpPostSummary = "help.post.summary"
     /// post PATH [BODY | @FILE] [-H 'Name: value']... [-i]
     case helpPostUsage = "help.post.usage"
+    /// Set node N's priority level (lower first): nodes of equal priority share the traffic under a balancing policy; the next request uses the new order.
+    case helpPrioritySummary = "help.priority.summary"
+    /// priority N P
+    case helpPriorityUsage = "help.priority.usage"
     /// Send a PUT request (idempotent).
     case helpPutSummary = "help.put.summary"
     /// put PATH [BODY | @FILE] [-H 'Name: value']... [-i]
@@ -502,6 +516,10 @@ public enum Message: String, Sendable, CaseIterable {
     case helpRecoverSummary = "help.recover.summary"
     /// recover
     case helpRecoverUsage = "help.recover.usage"
+    /// Remove node N; the nodes after it move down by one.
+    case helpRemoveSummary = "help.remove.summary"
+    /// remove N
+    case helpRemoveUsage = "help.remove.usage"
     /// Clear the failure marks of every node.
     case helpResetSummary = "help.reset.summary"
     /// reset
@@ -564,6 +582,10 @@ public enum Message: String, Sendable, CaseIterable {
     case outcomeTLSFailure = "outcome.tlsFailure"
     /// Node %1$d (%2$@) is already the current node
     case replAlreadyCurrent = "repl.alreadyCurrent"
+    /// Load balancing is now %@
+    case replBalanceSet = "repl.balance.set"
+    /// Load balancing: %@
+    case replBalanceShow = "repl.balance.show"
     /// Cancelled
     case replCancelled = "repl.cancelled"
     /// BADGE
@@ -572,18 +594,24 @@ public enum Message: String, Sendable, CaseIterable {
     case replColumnEvent = "repl.column.event"
     /// FAILURES
     case replColumnFailures = "repl.column.failures"
+    /// INFLIGHT
+    case replColumnInFlight = "repl.column.inFlight"
     /// #
     case replColumnIndex = "repl.column.index"
     /// KEY
     case replColumnKey = "repl.column.key"
     /// LATENCY
     case replColumnLatency = "repl.column.latency"
+    /// PRIO
+    case replColumnPriority = "repl.column.priority"
     /// PROTO
     case replColumnProtocol = "repl.column.protocol"
     /// REQUESTS
     case replColumnRequests = "repl.column.requests"
     /// ROLE
     case replColumnRole = "repl.column.role"
+    /// SHARE
+    case replColumnShare = "repl.column.share"
     /// SOURCE
     case replColumnSource = "repl.column.source"
     /// STATE
@@ -596,6 +624,8 @@ public enum Message: String, Sendable, CaseIterable {
     case replColumnURL = "repl.column.url"
     /// VALUE
     case replColumnValue = "repl.column.value"
+    /// WEIGHT
+    case replColumnWeight = "repl.column.weight"
     /// demo cluster
     case replConfigDemo = "repl.config.demo"
     /// <redacted>
@@ -662,6 +692,8 @@ public enum Message: String, Sendable, CaseIterable {
     case replErrorInvalidPath = "repl.error.invalidPath"
     /// "%@" is not an HTTP status (100 to 599)
     case replErrorInvalidStatus = "repl.error.invalidStatus"
+    /// "%@" is not a node URL: write http:// or https://, a host and an optional port
+    case replErrorInvalidURL = "repl.error.invalidURL"
     /// %1$@: missing %2$@ (usage: %3$@)
     case replErrorMissingArgument = "repl.error.missingArgument"
     /// -H needs a header: -H 'Name: value'
@@ -684,6 +716,10 @@ public enum Message: String, Sendable, CaseIterable {
     case replErrorUnknownDemoAction = "repl.error.unknownDemoAction"
     /// Unknown demo action "%1$@". Did you mean "%2$@"?
     case replErrorUnknownDemoActionSuggestion = "repl.error.unknownDemoAction.suggestion"
+    /// Unknown load-balancing policy "%@" (failover, round_robin, least_request, ewma)
+    case replErrorUnknownPolicy = "repl.error.unknownPolicy"
+    /// Unknown load-balancing policy "%1$@". Did you mean "%2$@"?
+    case replErrorUnknownPolicySuggestion = "repl.error.unknownPolicy.suggestion"
     /// a quote is not closed
     case replErrorUnterminatedQuote = "repl.error.unterminatedQuote"
     /// No event yet
@@ -692,8 +728,16 @@ public enum Message: String, Sendable, CaseIterable {
     case replGoodbye = "repl.goodbye"
     /// Language: English
     case replLangDone = "repl.lang.done"
+    /// Node %1$d (%2$@) added, priority %3$d
+    case replNodeAdded = "repl.node.added"
+    /// Node %1$d (%2$@) removed
+    case replNodeRemoved = "repl.node.removed"
     /// Current node: %1$d (%2$@)
     case replNodesCurrent = "repl.nodes.current"
+    /// Node %1$d is out of rotation for %2$d s: %3$@
+    case replNodesEjected = "repl.nodes.ejected"
+    /// Node %1$d now has priority %2$d
+    case replPrioritySet = "repl.priority.set"
     /// failover[%d]> 
     case replPrompt = "repl.prompt"
     /// Failure marks cleared on every node
@@ -738,6 +782,8 @@ public enum Message: String, Sendable, CaseIterable {
     case stateDisabled = "state.disabled"
     /// down
     case stateDown = "state.down"
+    /// ejected
+    case stateEjected = "state.ejected"
     /// healthy
     case stateHealthy = "state.healthy"
     /// Remembered selection in %1$@ ignored: %2$@

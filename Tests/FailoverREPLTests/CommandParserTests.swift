@@ -34,6 +34,9 @@ private func expectError(_ line: String, _ kind: CommandError.Kind, command: Str
         ("demo cert 0 expired", .demo(.cert, node: 0, argument: "expired")), ("demo cert 1 Wrong-Host", .demo(.cert, node: 1, argument: "wrong-host")),
         ("demo refuse-streams 1", .demo(.refuseStreams, node: 1, argument: nil)), ("demo refuse-streams 2 5", .demo(.refuseStreams, node: 2, argument: "5")),
         ("demo goaway 0", .demo(.goaway, node: 0, argument: nil)),
+        ("balance", .balance(nil)), ("balance ROUND_ROBIN", .balance("round_robin")), ("balance ewma", .balance("ewma")),
+        ("priority 2 0", .priority(node: 2, priority: 0)), ("add https://10.0.0.9:8443", .add(url: "https://10.0.0.9:8443", priority: nil)),
+        ("add http://127.0.0.1:9 3", .add(url: "http://127.0.0.1:9", priority: 3)), ("remove 1", .remove(1)),
         ("stream /events", .stream(path: "/events", count: nil)), ("stream /events 10", .stream(path: "/events", count: 10)),
         ("help", .help(nil)), ("help get", .help("get")), ("help STATUS", .help("status")), ("help exit", .help("exit")),
         ("quit", .quit), ("exit", .quit), ("Quit", .quit),
@@ -49,7 +52,10 @@ private func expectError(_ line: String, _ kind: CommandError.Kind, command: Str
 
     @Test(arguments: CommandParser.commandNames)
     func everyCommandNameParsesAndHasHelp(name: String) throws {
-        let arguments = ["use": " 0", "enable": " 0", "disable": " 0", "lang": " en", "demo": " kill 0", "stream": " /s"]
+        let arguments = [
+            "use": " 0", "enable": " 0", "disable": " 0", "lang": " en", "demo": " kill 0", "stream": " /s", "priority": " 0 1",
+            "add": " http://127.0.0.1:9", "remove": " 0",
+        ]
         let line = name + (CommandParser.methods[name] == nil ? arguments[name] ?? "" : " /x")
         let command = try #require(try CommandParser.parse(line.uppercased()))
         #expect(command.name == ["status": "nodes", "exit": "quit"][name] ?? name)
@@ -229,6 +235,19 @@ private func expectError(_ line: String, _ kind: CommandError.Kind, command: Str
     ])
     func demoErrors(line: String, kind: CommandError.Kind) {
         expectError(line, kind, command: "demo")
+    }
+
+    @Test(arguments: [
+        ("balance sideways", "balance", CommandError.Kind.unknownPolicy("sideways", suggestion: nil)),
+        ("balance round_robbin", "balance", .unknownPolicy("round_robbin", suggestion: "round_robin")),
+        ("balance ewma x", "balance", .unexpectedArgument(command: "balance", argument: "x")),
+        ("priority 1", "priority", .missingArgument(command: "priority", argument: "P")),
+        ("priority 1 -2", "priority", .invalidNumber("-2")), ("priority 1 high", "priority", .invalidNumber("high")),
+        ("add", "add", .missingArgument(command: "add", argument: "URL")), ("add http://x:1 p", "add", .invalidNumber("p")),
+        ("remove", "remove", .missingArgument(command: "remove", argument: "N")), ("remove x", "remove", .invalidNodeIndex("x")),
+    ])
+    func balancingErrors(line: String, command: String, kind: CommandError.Kind) {
+        expectError(line, kind, command: command)
     }
 
     @Test(arguments: [

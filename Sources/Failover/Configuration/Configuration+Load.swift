@@ -8,7 +8,8 @@ extension FailoverClient.Configuration {
         "MAX_FAILOVER_ATTEMPTS", "RETRY_DELAY", "RETRY_MAX_DELAY", "HEALTH_CHECK_INTERVAL", "HEALTH_CHECK_TIMEOUT",
         "HEALTH_CHECK_PATHS", "HEALTH_RISE", "HEALTH_FALL", "FAILBACK", "STALL_TIMEOUT",
         "SELECTION_TTL", "STATE_FILE", "FAILOVER_LANG", "TLS_CA_FILE", "TLS_CLIENT_CERT_FILE", "TLS_CLIENT_KEY_FILE",
-        "TLS_CLIENT_KEY_PASSWORD", "TLS_PINNED_KEYS", "TLS_MIN_VERSION", "HTTP_VERSION",
+        "TLS_CLIENT_KEY_PASSWORD", "TLS_PINNED_KEYS", "TLS_MIN_VERSION", "HTTP_VERSION", "LOAD_BALANCING",
+        "API_BASE_URL_PRIORITY", "API_BASE_URL_WEIGHT", "BACKUP_URL_n_PRIORITY", "BACKUP_URL_n_WEIGHT",
     ]
 
     /// Reads the configuration from the process environment and `.env` files.
@@ -42,6 +43,9 @@ extension FailoverClient.Configuration {
     /// | `TLS_PINNED_KEYS` | comma list of `sha256/BASE64` SPKI hashes | none |
     /// | `TLS_MIN_VERSION` | `1.2` or `1.3` | `1.2` |
     /// | `HTTP_VERSION` | `auto` (HTTP/2 by ALPN) or `1.1` | `auto` |
+    /// | `LOAD_BALANCING` | `failover`, `round_robin`, `least_request` or `ewma` | `failover` |
+    /// | `API_BASE_URL_PRIORITY`, `BACKUP_URL_n_PRIORITY` | integer >= 0, priority level (lower first) | the index; 0 for all under a balancing policy when none is given |
+    /// | `API_BASE_URL_WEIGHT`, `BACKUP_URL_n_WEIGHT` | integer >= 0, weight under `round_robin` | 1 |
     ///
     /// File paths are relative to `directory`. `SSL_CERT_FILE`, read from the process environment,
     /// replaces the system's trust store, as with OpenSSL.
@@ -117,6 +121,12 @@ extension FailoverClient.Configuration {
         }
         configuration.tls = try reader.tls(directory: directory, environment: environment, warnings: &configuration.warnings)
         configuration.httpVersion = try reader.choice("HTTP_VERSION", default: HTTPVersionPolicy.automatic)
+        configuration.loadBalancing = try reader.choice("LOAD_BALANCING", default: LoadBalancing.failover)
+        configuration.nodeOptions = try reader.nodeOptions(
+            nodes.enumerated().map { index, node in
+                let plain = node.found.name.hasPrefix("VITE_") ? String(node.found.name.dropFirst(5)) : node.found.name
+                return (index == 0 ? "API_BASE_URL" : plain, node.url)
+            })
         configuration.sources.merge(reader.sourcesByKey) { first, _ in first }
         let known = Set(keys + keys.map { "VITE_" + $0 } + ["BASE_URL", "VITE_BASE_URL"])
         var seen: Set<String> = []

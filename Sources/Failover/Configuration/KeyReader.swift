@@ -34,6 +34,30 @@ struct KeyReader {
         return Array(Set(numbers)).sorted()
     }
 
+    /// The `_PRIORITY` and `_WEIGHT` keys of each node (by the key that names it), and an error for
+    /// one that names a backup that is not configured (`BACKUP_URL_7_WEIGHT` without `BACKUP_URL_7`).
+    mutating func nodeOptions(_ nodes: [(key: String, url: NodeURL)]) throws(ConfigurationError) -> [NodeURL: FailoverClient.Configuration.NodeOptions] {
+        var options: [NodeURL: FailoverClient.Configuration.NodeOptions] = [:]
+        for (key, url) in nodes {
+            let priority = try optionalInteger(key + "_PRIORITY", minimum: 0)
+            let weight = try optionalInteger(key + "_WEIGHT", minimum: 0)
+            if priority != nil || weight != nil { options[url] = .init(priority: priority, weight: weight ?? 1) }
+        }
+        let configured = Set(nodes.map(\.key))
+        for name in sources.allNames.sorted() {
+            let plain = name.hasPrefix("VITE_") ? String(name.dropFirst(5)) : name
+            guard plain.hasPrefix("BACKUP_URL_") else { continue }
+            for suffix in ["_PRIORITY", "_WEIGHT"] where plain.hasSuffix(suffix) {
+                let node = String(plain.dropLast(suffix.count))
+                guard Int(node.dropFirst("BACKUP_URL_".count)) != nil, !configured.contains(node),
+                      let found = sources.value(of: name)
+                else { continue }
+                throw ConfigurationError(.optionOfMissingNode(nodeKey: node), key: found.name, source: found.source)
+            }
+        }
+        return options
+    }
+
     mutating func duration(_ key: String, default value: Duration, allowZero: Bool) throws(ConfigurationError) -> Duration {
         guard let found = try self.value(key) else { return value }
         switch DurationParser.parse(found.value) {

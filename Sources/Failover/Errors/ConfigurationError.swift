@@ -47,6 +47,8 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         case incompletePair(otherKey: String)
         /// A pin not of the form `sha256/BASE64` of 32 bytes.
         case invalidPin(String)
+        /// A `_PRIORITY` or `_WEIGHT` key of a node that is not configured (`nodeKey`, such as `BACKUP_URL_7`).
+        case optionOfMissingNode(nodeKey: String)
     }
 
     /// A `.env` syntax problem.
@@ -131,6 +133,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
             }
         case .incompletePair(let otherKey): return say(.configIncompletePair, otherKey)
         case .invalidPin(let value): return say(.configInvalidPin, value)
+        case .optionOfMissingNode(let nodeKey): return say(.configOptionOfMissingNode, nodeKey)
         }
     }
 

@@ -25,6 +25,9 @@ extension CommandError {
         case .unknownCertificateKind(let word, let suggestion):
             if let suggestion { return localized(.replErrorUnknownCertificateKindSuggestion, word, suggestion, language: language) }
             return localized(.replErrorUnknownCertificateKind, word, language: language)
+        case .unknownPolicy(let word, let suggestion):
+            if let suggestion { return localized(.replErrorUnknownPolicySuggestion, word, suggestion, language: language) }
+            return localized(.replErrorUnknownPolicy, word, language: language)
         }
     }
 }

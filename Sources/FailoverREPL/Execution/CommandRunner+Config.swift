@@ -42,7 +42,14 @@ extension CommandRunner {
             row("TLS_PINNED_KEYS", configuration.tls.pinnedKeys.isEmpty ? nil : configuration.tls.pinnedKeys.map(\.description).joined(separator: ",")),
             row("TLS_MIN_VERSION", configuration.tls.minimumVersion.rawValue),
             row("HTTP_VERSION", configuration.httpVersion.rawValue),
+            row("LOAD_BALANCING", client.loadBalancing.rawValue),
         ]
+        // Each node's priority and weight in force (set by key, by hand, or by default).
+        for node in client.status().nodes {
+            let key = node.index == 0 ? "API_BASE_URL" : "BACKUP_URL_\(node.index)"
+            rows.append(row(key + "_PRIORITY", String(node.priority)))
+            rows.append(row(key + "_WEIGHT", String(node.weight)))
+        }
         rows += configuration.otherFileEntries.map {
             ConfigRow(key: $0.key, value: $0.value, source: $0.source, isSecret: $0.isSecret)
         }

@@ -62,6 +62,33 @@ struct CommandRunner: Sendable {
             return .info(kind: "lang", lines: [localized(.replLangDone, language: Language.current)])
         case .demo(let action, let node, let argument):
             return try await demo(action, node: node, argument: argument)
+        case .balance(let name):
+            guard let name, let policy = LoadBalancing(rawValue: name) else {
+                return .info(kind: "balance", lines: [localized(.replBalanceShow, client.loadBalancing.rawValue, language: language)])
+            }
+            let before = session.eventCount
+            client.setLoadBalancing(policy)
+            let moved = session.events.dropFirst(before).map { $0.event.message(in: language) }
+            return .info(kind: "balance", lines: [localized(.replBalanceSet, policy.rawValue, language: language)] + moved)
+        case .priority(let index, let priority):
+            let before = session.eventCount
+            try client.setPriority(priority, node: index)
+            let moved = session.events.dropFirst(before).map { $0.event.message(in: language) }
+            return .info(kind: "priority", lines: [localized(.replPrioritySet, index, priority, language: language)] + moved)
+        case .add(let text, let priority):
+            guard case .success(let url) = NodeURL.parse(text) else {
+                throw UsageError(code: "invalidURL", message: localized(.replErrorInvalidURL, text, language: language))
+            }
+            do {
+                let node = try client.addNode(url, priority: priority)
+                return .info(kind: "add", lines: [localized(.replNodeAdded, node.index, node.url.description, node.priority, language: language)])
+            } catch {
+                throw UsageError(code: "duplicateNode", message: error.message(in: language))
+            }
+        case .remove(let index):
+            let url = client.status().nodes.first { $0.index == index }?.url
+            try client.removeNode(index)
+            return .info(kind: "remove", lines: [localized(.replNodeRemoved, index, url?.description ?? "", language: language)])
         case .help(let topic):
             return .help(Help.lines(for: topic, in: language))
         case .quit:

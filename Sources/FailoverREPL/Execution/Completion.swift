@@ -2,7 +2,7 @@ import Failover
 
 /// Tab completion: command words, node indices, demo actions and recently used paths.
 enum Completion {
-    static let nodeCommands: Set<String> = ["use", "enable", "disable", "health"]
+    static let nodeCommands: Set<String> = ["use", "enable", "disable", "health", "priority", "remove"]
     static let pathCommands: Set<String> = ["get", "head", "delete", "options", "post", "put", "patch", "stream"]
     static let demoPaths = ["/api/stats", "/api/echo", "/api/items", "/api/slow?ms=500", "/api/events", "/health"]
 
@@ -34,6 +34,8 @@ enum Completion {
                 options = CommandParser.commandNames
             } else if command == "lang", words.count == 1 {
                 options = ["en", "fr"]
+            } else if command == "balance", words.count == 1 {
+                options = LoadBalancing.allCases.map(\.rawValue)
             } else {
                 options = []
             }

@@ -14,7 +14,9 @@ enum Help {
         ("disable", .helpDisableUsage, .helpDisableSummary), ("reset", .helpResetUsage, .helpResetSummary),
         ("events", .helpEventsUsage, .helpEventsSummary), ("config", .helpConfigUsage, .helpConfigSummary),
         ("lang", .helpLangUsage, .helpLangSummary), ("demo", .helpDemoUsage, .helpDemoSummary),
-        ("stream", .helpStreamUsage, .helpStreamSummary), ("help", .helpHelpUsage, .helpHelpSummary),
+        ("stream", .helpStreamUsage, .helpStreamSummary), ("balance", .helpBalanceUsage, .helpBalanceSummary),
+        ("priority", .helpPriorityUsage, .helpPrioritySummary), ("add", .helpAddUsage, .helpAddSummary),
+        ("remove", .helpRemoveUsage, .helpRemoveSummary), ("help", .helpHelpUsage, .helpHelpSummary),
         ("quit", .helpQuitUsage, .helpQuitSummary),
     ]
 

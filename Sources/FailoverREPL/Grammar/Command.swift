@@ -122,6 +122,14 @@ public enum Command: Sendable, Hashable {
     case demo(DemoAction, node: Int, argument: String?)
     /// Stream a path's response, optionally only its first `count` chunks.
     case stream(path: String, count: Int?)
+    /// Show the load-balancing policy (`nil`), or switch to one (`failover`, `round_robin`...).
+    case balance(String?)
+    /// Set a node's priority level.
+    case priority(node: Int, priority: Int)
+    /// Add a node, optionally at a priority.
+    case add(url: String, priority: Int?)
+    /// Remove a node.
+    case remove(Int)
     /// Show help, on one command (a name or alias in lower case) or on all.
     case help(String?)
     /// Leave the REPL (`quit`, `exit`).
@@ -147,6 +155,10 @@ public enum Command: Sendable, Hashable {
         case .lang: "lang"
         case .demo: "demo"
         case .stream: "stream"
+        case .balance: "balance"
+        case .priority: "priority"
+        case .add: "add"
+        case .remove: "remove"
         case .help: "help"
         case .quit: "quit"
         }

@@ -28,6 +28,8 @@ public struct CommandError: Error, Sendable, Hashable {
         case missingHeaderValue
         /// A `demo cert` kind that does not exist, with the nearest kind if one is close.
         case unknownCertificateKind(String, suggestion: String?)
+        /// A load-balancing policy that does not exist (`balance sideways`), with the nearest one if close.
+        case unknownPolicy(String, suggestion: String?)
 
         /// A stable English identifier of the kind, for `--json` output and metric labels.
         public var code: String {
@@ -45,6 +47,7 @@ public struct CommandError: Error, Sendable, Hashable {
             case .invalidLanguage: "invalidLanguage"
             case .missingHeaderValue: "missingHeaderValue"
             case .unknownCertificateKind: "unknownCertificateKind"
+            case .unknownPolicy: "unknownPolicy"
             }
         }
     }

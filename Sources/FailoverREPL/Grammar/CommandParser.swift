@@ -1,3 +1,5 @@
+import Failover
+
 /// Parses one REPL line into a ``Command``.
 ///
 /// Command words and `demo` actions are case-insensitive. Node indices are integers of at
@@ -14,7 +16,7 @@ public enum CommandParser {
         "get", "head", "delete", "options", "post", "put", "patch",
         "nodes", "status", "health", "watch", "use", "failover", "recover",
         "enable", "disable", "reset", "events", "config", "lang", "demo",
-        "stream", "help", "quit", "exit",
+        "stream", "balance", "priority", "add", "remove", "help", "quit", "exit",
     ]
 
     /// The request command words, with their HTTP methods.
@@ -81,6 +83,20 @@ public enum CommandParser {
             guard languages.contains(language.lowercased()) else { throw CommandError(.invalidLanguage(language)) }
             return .lang(language.lowercased())
         case "demo": return try parseDemo(&arguments)
+        case "balance":
+            guard let word = arguments.next() else { return .balance(nil) }
+            let names = LoadBalancing.allCases.map(\.rawValue)
+            guard LoadBalancing(rawValue: word.lowercased()) != nil else {
+                throw CommandError(.unknownPolicy(word, suggestion: CommandError.suggestion(for: word, among: names)))
+            }
+            return .balance(word.lowercased())
+        case "priority":
+            let node = try nodeIndex(arguments.required("N"))
+            return .priority(node: node, priority: try nonNegativeInteger(arguments.required("P")))
+        case "add":
+            let url = try arguments.required("URL")
+            return .add(url: url, priority: try arguments.next().map(nonNegativeInteger))
+        case "remove": return .remove(try nodeIndex(arguments.required("N")))
         case "stream":
             let path = try arguments.required("PATH")
             guard path.hasPrefix("/") else { throw CommandError(.invalidPath(path)) }
@@ -133,6 +149,14 @@ public enum CommandParser {
             break
         }
         return .demo(action, node: node, argument: argument)
+    }
+
+    /// A whole number of at least 0 (a priority).
+    static func nonNegativeInteger(_ word: String) throws(CommandError) -> Int {
+        guard !word.isEmpty, word.count <= 9, word.allSatisfy(\.isASCIIDigit), let value = Int(word) else {
+            throw CommandError(.invalidNumber(word))
+        }
+        return value
     }
 
     /// A node index: digits only, at least 0.

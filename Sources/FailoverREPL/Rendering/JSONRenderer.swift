@@ -72,7 +72,7 @@ struct JSONRenderer: Sendable {
 
     func nodes(_ status: FailoverStatus) -> [(String, JSONValue)] {
         [
-            ("current", .integer(status.current)),
+            ("current", .integer(status.current)), ("loadBalancing", .string(status.loadBalancing.rawValue)),
             ("nodes", .array(status.nodes.map { node in
                 .object([
                     ("index", .integer(node.index)), ("url", .string(node.url.description)), ("role", .string(node.role.rawValue)),
@@ -82,6 +82,14 @@ struct JSONRenderer: Sendable {
                     ("totalRequests", .integer(node.totalRequests)), ("failedRequests", .integer(node.failedRequests)),
                     ("uptime", node.metrics.uptime.map { .number($0.rounded(toPlaces: 4)) } ?? .null),
                     ("protocol", node.lastProtocol.map { .string($0.rawValue) } ?? .null),
+                    ("priority", .integer(node.priority)), ("weight", .integer(node.weight)), ("inFlight", .integer(node.inFlight)),
+                    ("share", node.share.map { .number($0.rounded(toPlaces: 4)) } ?? .null),
+                    ("ejection", node.ejection.map { ejection in
+                        .object([
+                            ("reason", .string(ejection.reason.identifier)), ("seconds", JSONValue.milliseconds(ejection.duration)),
+                            ("count", .integer(ejection.count)), ("message", .string(ejection.reason.message(in: language))),
+                        ])
+                    } ?? .null),
                     ("current", .bool(node.isCurrent)),
                 ])
             })),

@@ -71,7 +71,7 @@ struct TextRenderer: Sendable {
     }
 
     func nodes(_ status: FailoverStatus) -> [String] {
-        let headers: [Message] = [.replColumnIndex, .replColumnURL, .replColumnRole, .replColumnState, .replColumnBadge, .replColumnLatency, .replColumnFailures, .replColumnRequests, .replColumnUptime, .replColumnProtocol]
+        let headers: [Message] = [.replColumnIndex, .replColumnURL, .replColumnRole, .replColumnState, .replColumnBadge, .replColumnLatency, .replColumnFailures, .replColumnRequests, .replColumnUptime, .replColumnProtocol, .replColumnPriority, .replColumnWeight, .replColumnInFlight, .replColumnShare]
         let rows = status.nodes.map { node -> [(text: String, color: Style.Color?)] in
             let latency = node.metrics.latencyEWMA.map { Language.formatDecimal($0.milliseconds, language: language) + " ms" } ?? "-"
             let uptime = node.metrics.uptime.map { Language.formatDecimal($0 * 100, language: language) + " %" } ?? "-"
@@ -79,18 +79,31 @@ struct TextRenderer: Sendable {
                 ((node.isCurrent ? "*" : " ") + String(node.index), node.isCurrent ? .bold : nil),
                 (node.url.description, nil),
                 (localized(node.role == .primary ? .rolePrimary : .roleBackup, language: language), nil),
-                (Self.stateName(node.state, language), Style.color(of: node.state)),
+                node.ejection == nil
+                    ? (Self.stateName(node.state, language), Style.color(of: node.state))
+                    : (localized(.stateEjected, language: language), .yellow),
                 (Self.badgeName(node.badge, language), Style.color(of: node.badge)),
                 (latency, nil),
                 (String(node.consecutiveFailures), node.consecutiveFailures > 0 ? .red : nil),
                 (String(node.totalRequests), nil),
                 (uptime, nil),
                 (node.lastProtocol?.rawValue ?? "-", nil),
+                (String(node.priority), nil),
+                (String(node.weight), node.weight == 0 ? .gray : nil),
+                (String(node.inFlight), nil),
+                (node.share.map { Language.formatDecimal($0 * 100, language: language) + " %" } ?? "-", nil),
             ]
         }
         let current = status.nodes.first { $0.isCurrent }
-        let footer = current.map { localized(.replNodesCurrent, $0.index, $0.url.description, language: language) }
-        return Table(headers: headers.map { localized($0, language: language) }, rows: rows).render(style: style) + (footer.map { [$0] } ?? [])
+        var footer = current.map { [localized(.replNodesCurrent, $0.index, $0.url.description, language: language)] } ?? []
+        if status.loadBalancing.balances { footer.append(localized(.replBalanceShow, status.loadBalancing.rawValue, language: language)) }
+        for node in status.nodes {
+            guard let ejection = node.ejection else { continue }
+            footer.append(style.paint(localized(
+                .replNodesEjected, node.index, Int(ejection.duration.milliseconds / 1000), ejection.reason.message(in: language),
+                language: language), .yellow))
+        }
+        return Table(headers: headers.map { localized($0, language: language) }, rows: rows).render(style: style) + footer
     }
 
     private func config(_ rows: [ConfigRow]) -> [String] {
