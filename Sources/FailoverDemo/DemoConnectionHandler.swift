@@ -183,6 +183,13 @@ final class DemoConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case .status(let status, let headers, let body):
             let response = DemoResponse.injected(status, headers: headers, body: body)
             self.write(response, keepAlive: pending.keepAlive, context: context)
+        case .statusAfter(let status, let delay):
+            self.after(TimeAmount(delay), context: context) { handler in
+                handler.write(DemoResponse.injected(status, headers: [:], body: nil), keepAlive: pending.keepAlive, context: context)
+            }
+        case .flaky:
+            // Resolved when admitted (``DemoNodeState/admit(_:on:)``): never reaches here.
+            self.answerNormally(pending, context: context)
         case .hangBeforeHeaders:
             self.stop()
         case .hangMidBody:

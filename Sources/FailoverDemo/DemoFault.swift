@@ -10,6 +10,12 @@ public enum DemoFault: Sendable, Equatable {
     ///
     /// Setting this fault is the same as ``DemoNode/kill()``.
     case refuse
+    /// Answer a share of the requests (`ratio`, 0 to 1) with `status` after `delay`, the others
+    /// normally: a node with a gray failure. The failing requests are spread evenly (with a ratio of
+    /// 0.3, 3 of every 10, never two in a row), so a test knows exactly how many fail.
+    case flaky(status: Int, ratio: Double, delay: Duration = .zero)
+    /// Answer with this status after this delay (what a failing request of ``flaky(status:ratio:delay:)`` gets).
+    case statusAfter(Int, Duration)
     /// Answer every request with this status, these extra headers and this body.
     ///
     /// The default body is `{"error":"injected","status":N}` with
@@ -66,6 +72,8 @@ extension DemoFault: CustomStringConvertible {
         case .slowBody(let interval): "slowBody(\(Self.milliseconds(interval))ms)"
         case .resetMidBody: "resetMidBody"
         case .resetBeforeHeaders: "resetBeforeHeaders"
+        case .flaky(let status, let ratio, let delay): "flaky(\(status), \(Int((ratio * 100).rounded()))%, \(Self.milliseconds(delay))ms)"
+        case .statusAfter(let status, let delay): "statusAfter(\(status), \(Self.milliseconds(delay))ms)"
         case .oversizedBody(let size): "oversizedBody(\(size))"
         case .malformed: "malformed"
         case .silentStream: "silentStream"

@@ -23,6 +23,8 @@ final class DemoNodeState: Sendable {
         var records: [DemoRequestRecord] = []
         /// The TLS settings and server context of new connections; `nil` for plain HTTP.
         var tls: (settings: DemoTLS, context: NIOSSLContext)?
+        /// Requests that drew a ``DemoFault/flaky(status:ratio:delay:)`` fault.
+        var flakyCount = 0
         /// HTTP/2 streams still to refuse with `REFUSED_STREAM`.
         var streamsToRefuse = 0
         /// HTTP/2 connections still to end with `GOAWAY` at their next stream, and how long after
@@ -96,7 +98,13 @@ final class DemoNodeState: Sendable {
             if storage.records.count > Self.maxRecords {
                 storage.records.removeFirst(storage.records.count - Self.maxRecords)
             }
-            let fault = storage.plan.next()
+            var fault = storage.plan.next()
+            if case .flaky(let status, let ratio, let delay) = fault {
+                storage.flakyCount += 1
+                let count = Double(storage.flakyCount)
+                let fails = (count * ratio).rounded(.down) > ((count - 1) * ratio).rounded(.down)
+                fault = fails ? (delay > .zero ? .statusAfter(status, delay) : .status(status)) : .none
+            }
             if fault.isHang, storage.connections[ObjectIdentifier(channel)] != nil {
                 storage.hanging[ObjectIdentifier(channel)] = fault
             }

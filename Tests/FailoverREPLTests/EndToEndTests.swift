@@ -244,3 +244,52 @@ extension DemoTLSEndToEndTests {
         #expect(french.stderr.hasPrefix("Avertissement\u{00A0}: TLS_CLIENT_KEY_FILE (.env, ligne 4)"))
     }
 }
+
+/// Load balancing from the command line.
+@Suite("failover and load balancing")
+struct BalancingEndToEndTests {
+    @Test func anUnknownPolicyInAnEnvFileIsExitCode2InBothLanguages() throws {
+        let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("API_BASE_URL=http://127.0.0.1:1\nLOAD_BALANCING=sideways\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
+        let english = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        #expect(english.status == 2)
+        #expect(english.stderr == "Error: LOAD_BALANCING (.env line 2): \"sideways\" is not one of: failover, round_robin, least_request, ewma\n")
+        let french = try FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
+        #expect(french.status == 2)
+        #expect(french.stderr.hasPrefix("Erreur\u{00A0}: LOAD_BALANCING (.env, ligne 2)"))
+        try Data("API_BASE_URL=http://127.0.0.1:1\nBACKUP_URL_7_WEIGHT=2\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
+        let missing = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "Error: BACKUP_URL_7_WEIGHT (.env line 2): is set but BACKUP_URL_7 is not: there is no such node\n")
+    }
+
+    @Test func balanceSidewaysIsAUsageError() throws {
+        let result = try FailoverBinary.run(["--demo", "-c", "balance sideways"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Unknown load-balancing policy \"sideways\""))
+        let french = try FailoverBinary.run(["--demo", "--lang", "fr", "-c", "balance sideways"])
+        #expect(french.stderr.contains("Politique de répartition inconnue"))
+    }
+
+    @Test func roundRobinOnTheDemoInJSON() throws {
+        var arguments = ["--demo", "--json", "-c", "balance round_robin"]
+        for _ in 0..<6 { arguments += ["-c", "get /api/stats"] }
+        arguments += ["-c", "nodes", "-c", "add http://127.0.0.1:9 1", "-c", "priority 3 0", "-c", "remove 3", "-c", "nodes"]
+        let result = try FailoverBinary.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = try result.json()
+        #expect(objects[1...6].compactMap { $0["node"] as? Int } == [0, 1, 2, 0, 1, 2])
+        let nodes = objects[7]["nodes"] as? [[String: Any]] ?? []
+        #expect(objects[7]["loadBalancing"] as? String == "round_robin")
+        #expect(nodes.map { $0["priority"] as? Int } == [0, 0, 0])
+        #expect(nodes.map { $0["weight"] as? Int } == [1, 1, 1])
+        #expect(nodes.compactMap { $0["share"] as? Double }.count == 3)
+        #expect(nodes.allSatisfy { $0["inFlight"] as? Int == 0 })
+        #expect((objects[8]["message"] as? String)?.hasPrefix("Node 3 (http://127.0.0.1:9) added, priority 1") == true)
+        #expect(objects[9]["message"] as? String == "Node 3 now has priority 0")
+        #expect((objects[10]["message"] as? String)?.hasPrefix("Node 3 (http://127.0.0.1:9) removed") == true)
+        #expect((objects[11]["nodes"] as? [[String: Any]])?.count == 3)
+    }
+}

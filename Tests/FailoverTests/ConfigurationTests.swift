@@ -302,3 +302,56 @@ struct ConfigurationTests {
         #expect(NodeURL.parse("ws://127.0.0.1") == .failure(.unsupportedScheme("ws")))
     }
 }
+
+/// `LOAD_BALANCING`, priorities and weights.
+@Suite("Load-balancing keys")
+struct LoadBalancingConfigurationTests {
+    func load(_ text: String) throws -> FailoverClient.Configuration {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(".env", text)
+        return try FailoverClient.Configuration.load(environment: [:], directory: directory.path)
+    }
+
+    func error(_ text: String) throws -> ConfigurationError {
+        do {
+            _ = try load(text)
+        } catch let error as ConfigurationError {
+            return error
+        }
+        Issue.record("accepted: \(text)")
+        throw CancellationError()
+    }
+
+    static let nodes = "API_BASE_URL=http://127.0.0.1:1\nBACKUP_URL_1=http://127.0.0.1:2\nBACKUP_URL_3=http://127.0.0.1:3\n"
+
+    @Test func policyPrioritiesAndWeightsAreRead() throws {
+        let configuration = try load(Self.nodes + "VITE_LOAD_BALANCING=round_robin\nBACKUP_URL_3_PRIORITY=1\nAPI_BASE_URL_WEIGHT=3\nBACKUP_URL_1_WEIGHT=0\n")
+        #expect(configuration.loadBalancing == .roundRobin)
+        let nodes = configuration.resolvedNodes
+        #expect(nodes.map(\.priority) == [0, 1, 1], "a priority given: the others keep their index")
+        #expect(nodes.map(\.weight) == [3, 0, 1])
+        #expect(configuration.sources["BACKUP_URL_3_PRIORITY"]?.line == 5)
+        #expect(configuration.otherFileEntries.isEmpty)
+    }
+
+    @Test func aBalancingPolicyWithoutPrioritiesIsOneLevel() throws {
+        #expect(try load(Self.nodes + "LOAD_BALANCING=ewma\n").resolvedNodes.map(\.priority) == [0, 0, 0])
+        #expect(try load(Self.nodes).resolvedNodes.map(\.priority) == [0, 1, 2], "failover: the index, as before")
+    }
+
+    @Test(arguments: [
+        ("LOAD_BALANCING=random", "LOAD_BALANCING", "\"random\" is not one of: failover, round_robin, least_request, ewma", "«\u{00A0}random\u{00A0}»"),
+        ("BACKUP_URL_1_WEIGHT=-1", "BACKUP_URL_1_WEIGHT", "\"-1\" is not a whole number of at least 0", "«\u{00A0}-1\u{00A0}»"),
+        ("API_BASE_URL_PRIORITY=first", "API_BASE_URL_PRIORITY", "\"first\" is not a whole number of at least 0", "«\u{00A0}first\u{00A0}»"),
+        ("BACKUP_URL_7_WEIGHT=2", "BACKUP_URL_7_WEIGHT", "is set but BACKUP_URL_7 is not: there is no such node", "ce nœud n’existe pas"),
+        ("VITE_BACKUP_URL_2_PRIORITY=1", "VITE_BACKUP_URL_2_PRIORITY", "is set but BACKUP_URL_2 is not", "est renseignée mais pas BACKUP_URL_2"),
+    ])
+    func badValuesNameTheKeyAndLine(line: String, key: String, english: String, french: String) throws {
+        let error = try error(Self.nodes + line + "\n")
+        #expect(error.key == key)
+        #expect(error.line == 4)
+        #expect(error.message(in: .english).contains(english), "\(error.message(in: .english))")
+        #expect(error.message(in: .french).contains(french), "\(error.message(in: .french))")
+    }
+}
