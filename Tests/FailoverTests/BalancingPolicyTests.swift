@@ -116,3 +116,12 @@ struct BalancingPolicyTests {
         #expect(rules.ejectionTime(count: 20) == .seconds(300))
     }
 }
+
+extension BalancingPolicyTests {
+    @Test func nodesAboutAsGoodShareTheTraffic() {
+        var policy = PowerOfTwoChoices(cost: .peakEWMA)
+        let picks = choices(&policy, members([1, 1], latency: [0.30e6, 0.36e6]), count: 200)
+        #expect(picks.filter { $0 == 0 }.count > 50)
+        #expect(picks.filter { $0 == 1 }.count > 50)
+    }
+}

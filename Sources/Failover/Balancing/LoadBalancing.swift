@@ -101,15 +101,24 @@ struct PowerOfTwoChoices: BalancingPolicy {
         return better(a, b) ? a.position : b.position
     }
 
-    /// Whether `a` costs less than `b` (a tie goes to `a`, the first random draw).
+    /// Whether `a` costs less than `b`. A tie goes to `a`, the first random draw; costs within
+    /// ``closeness`` of each other are a tie, so nodes that are about as good share the traffic
+    /// (sub-millisecond latencies differ by noise, and a peak would otherwise stick for seconds).
     func better(_ a: LevelMember, _ b: LevelMember) -> Bool {
         switch cost {
         case .leastRequest:
             if a.inFlight != b.inFlight { return a.inFlight < b.inFlight }
-            return a.latency <= b.latency
+            return Self.atMost(a.latency, b.latency)
         case .peakEWMA:
-            return a.latency * Double(a.inFlight + 1) <= b.latency * Double(b.inFlight + 1)
+            return Self.atMost(a.latency * Double(a.inFlight + 1), b.latency * Double(b.inFlight + 1))
         }
+    }
+
+    /// How far apart two costs may be and still count as a tie: a quarter of the larger.
+    static let closeness = 0.25
+
+    private static func atMost(_ a: Double, _ b: Double) -> Bool {
+        a <= b || a - b <= closeness * a
     }
 }
 
