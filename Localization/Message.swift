@@ -72,6 +72,10 @@ public enum Message: String, Sendable, CaseIterable {
     case benchGoalChaosLost = "bench.goal.chaosLost"
     /// 0 POSTs applied twice
     case benchGoalChaosTwice = "bench.goal.chaosTwice"
+    /// ewma better than HAProxy leastconn and nginx least_conn (fewer failed, or p99 lower by > 10% and > 100 us)
+    case benchGoalGrayBetter = "bench.goal.grayBetter"
+    /// ewma: p99 under the gray failure <= %@ x its p99 without
+    case benchGoalGrayWithin = "bench.goal.grayWithin"
     /// with hedging, p99 < hedge delay + 10 ms = %@
     case benchGoalHedge = "bench.goal.hedge"
     /// p99 < %@
@@ -96,6 +100,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchGoalThroughput = "bench.goal.throughput"
     /// over HTTPS + HTTP/2, throughput at c=%d >= 0.93x plain AHC
     case benchGoalTLSThroughput = "bench.goal.tlsThroughput"
+    /// p99 %1$@ against %2$@ without the fault (limit %3$@)
+    case benchGrayMeasured = "bench.gray.measured"
     /// %1$@ after 10%%, %2$@ at the end (%3$@)
     case benchGrowth = "bench.growth"
     /// hedged (%@): 
@@ -118,6 +124,10 @@ public enum Message: String, Sendable, CaseIterable {
     case benchHelpSeed = "bench.help.seed"
     /// Leave HAProxy and nginx out (their columns show skipped).
     case benchHelpSkipProxies = "bench.help.skipProxies"
+    /// least request (HAProxy leastconn, nginx least_conn)
+    case benchLabelLeastRequest = "bench.label.leastRequest"
+    /// round robin (HAProxy roundrobin, nginx default)
+    case benchLabelRoundRobin = "bench.label.roundRobin"
     /// %1$@: %2$@
     case benchLabelled = "bench.labelled"
     /// p50 / p99 added over healthy
@@ -128,18 +138,26 @@ public enum Message: String, Sendable, CaseIterable {
     case benchMetricAppliedTwice = "bench.metric.appliedTwice"
     /// node attempts per request
     case benchMetricAttemptsPerRequest = "bench.metric.attemptsPerRequest"
+    /// %@: share of requests, node 0 / 1 / 2
+    case benchMetricBalanceShares = "bench.metric.balanceShares"
+    /// %@: throughput, failed
+    case benchMetricBalanceThroughput = "bench.metric.balanceThroughput"
     /// client RSS after %@ requests (change since 10%%)
     case benchMetricClientGrowth = "bench.metric.clientGrowth"
     /// peak RSS of the client process (1,000 in flight)
     case benchMetricClientPeak = "bench.metric.clientPeak"
     /// POSTs failed for the caller but applied
     case benchMetricFailedButApplied = "bench.metric.failedButApplied"
+    /// failed requests (gray failure)
+    case benchMetricFailedRequests = "bench.metric.failedRequests"
     /// after the fault p50 / p99 / max
     case benchMetricFaultLatency = "bench.metric.faultLatency"
     /// new client, primary refused, backup with no open connection: p50 / p99 (same over HTTP: %@)
     case benchMetricFirstHandshake = "bench.metric.firstHandshake"
     /// GETs answered 2xx
     case benchMetricGetSuccess = "bench.metric.getSuccess"
+    /// gray failure p50 / p99 / p99.9
+    case benchMetricGrayLatency = "bench.metric.grayLatency"
     /// healthy p50 / p99
     case benchMetricHealthyLatency = "bench.metric.healthyLatency"
     /// kills / revivals
@@ -150,6 +168,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchMetricMemoryThroughput = "bench.metric.memoryThroughput"
     /// POSTs never applied (ledger)
     case benchMetricNeverApplied = "bench.metric.neverApplied"
+    /// no fault p50 / p99
+    case benchMetricNoFaultLatency = "bench.metric.noFaultLatency"
     /// attempts per request, after the first second (nodes' count)
     case benchMetricOutageAfter = "bench.metric.outageAfter"
     /// the same, the client's count of each request
@@ -228,10 +248,14 @@ public enum Message: String, Sendable, CaseIterable {
     case benchStallOffLabel = "bench.stallOffLabel"
     /// %1$@, p99 %2$@
     case benchSuccessAndP99 = "bench.successAndP99"
+    /// three healthy nodes in one level, concurrency 64: throughput and the spread of requests, round robin and least request
+    case benchSummaryBalance = "bench.summary.balance"
     /// a random node killed or revived every 500 ms, GETs and POSTs with Idempotency-Key
     case benchSummaryChaos = "bench.summary.chaos"
     /// the primary answers 503: added latency and failures
     case benchSummaryError503 = "bench.summary.error503"
+    /// node 0 of one level adds 100 ms for 20 s, then answers 20 % with 500 after 50 ms for 20 s, at 200 req/s: latency and failures
+    case benchSummaryGray = "bench.summary.gray"
     /// the primary accepts and never answers: time to a successful answer by default, with stall detection off, and with hedging
     case benchSummaryHang = "bench.summary.hang"
     /// peak RSS with 1,000 requests in flight, RSS after 1,000,000 requests

@@ -13,6 +13,13 @@
 #   nginx ok PID VERSION            or   nginx unavailable REASON
 #
 # stop stops the daemons started for these ports and removes their directory.
+#
+# FAILOVER_BENCH_BALANCE chooses how the proxies spread requests over the nodes:
+#   failover (default)  node 0 is the primary, nodes 1 and 2 backups
+#   roundrobin          all three in rotation: HAProxy 'balance roundrobin', nginx's default
+#   leastconn           all three in rotation: HAProxy 'balance leastconn', nginx 'least_conn'
+# FAILOVER_BENCH_OBSERVE=1 makes answers count against a node: HAProxy 'observe layer7' (10 errors
+# mark it down), nginx 'proxy_next_upstream ... http_500' (so a 500 counts towards max_fails).
 # The settings mirror the failover client's in the benchmark: connect and response timeouts of 1 s,
 # health checks every 1 s (HAProxy), 2 failures to go down and 2 successes to come back.
 set -u
@@ -29,6 +36,20 @@ for port in "$port0" "$port1" "$port2" "$listen_haproxy" "$listen_nginx"; do
 done
 
 dir=${FAILOVER_BENCH_PROXY_DIR:-${TMPDIR:-/tmp}/failover-bench-proxies-$listen_haproxy-$listen_nginx}
+balance=${FAILOVER_BENCH_BALANCE:-failover}
+observe=${FAILOVER_BENCH_OBSERVE:-0}
+case $balance in failover | roundrobin | leastconn) ;; *) usage ;; esac
+
+# What the balance mode writes into each configuration.
+haproxy_balance="" backup=" backup" nginx_balance="" observe_haproxy="" next_upstream="error timeout http_503"
+case $balance in
+roundrobin) haproxy_balance="    balance roundrobin" backup="" ;;
+leastconn) haproxy_balance="    balance leastconn" backup="" nginx_balance="        least_conn;" ;;
+esac
+if [ "$observe" = 1 ]; then
+    observe_haproxy=" observe layer7 error-limit 10 on-error mark-down"
+    next_upstream="error timeout http_500 http_503"
+fi
 
 # The binaries live in /usr/sbin, which a non-login shell may not have on its PATH.
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -113,12 +134,13 @@ frontend bench
     default_backend nodes
 
 backend nodes
+$haproxy_balance
     option httpchk GET /health
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2
+    default-server inter 1s fall 2 rise 2$observe_haproxy
     server node0 127.0.0.1:$port0 check
-    server node1 127.0.0.1:$port1 check backup
-    server node2 127.0.0.1:$port2 check backup
+    server node1 127.0.0.1:$port1 check$backup
+    server node2 127.0.0.1:$port2 check$backup
 CFG
 }
 
@@ -144,9 +166,10 @@ http {
     keepalive_requests 100000;
 
     upstream nodes {
+$nginx_balance
         server 127.0.0.1:$port0 max_fails=2 fail_timeout=2s;
-        server 127.0.0.1:$port1 max_fails=2 fail_timeout=2s backup;
-        server 127.0.0.1:$port2 max_fails=2 fail_timeout=2s backup;
+        server 127.0.0.1:$port1 max_fails=2 fail_timeout=2s$backup;
+        server 127.0.0.1:$port2 max_fails=2 fail_timeout=2s$backup;
         keepalive 64;
     }
 
@@ -159,7 +182,7 @@ http {
             proxy_connect_timeout 1s;
             proxy_send_timeout 1s;
             proxy_read_timeout 1s;
-            proxy_next_upstream error timeout http_503;
+            proxy_next_upstream $next_upstream;
         }
     }
 }

@@ -103,6 +103,18 @@ enum BenchText {
     static var summaryRecovery: String { localized(.benchSummaryRecovery) }
     static var summaryMemory: String { localized(.benchSummaryMemory) }
     static var summaryTLS: String { localized(.benchSummaryTLS) }
+    static var summaryBalance: String { localized(.benchSummaryBalance) }
+    static var summaryGray: String { localized(.benchSummaryGray) }
+    static var labelRoundRobin: String { localized(.benchLabelRoundRobin) }
+    static var labelLeastRequest: String { localized(.benchLabelLeastRequest) }
+    static func metricBalanceThroughput(_ label: String) -> String { localized(.benchMetricBalanceThroughput, label) }
+    static func metricBalanceShares(_ label: String) -> String { localized(.benchMetricBalanceShares, label) }
+    static var metricNoFaultLatency: String { localized(.benchMetricNoFaultLatency) }
+    static var metricGrayLatency: String { localized(.benchMetricGrayLatency) }
+    static var metricFailedRequests: String { localized(.benchMetricFailedRequests) }
+    static func goalGrayWithin(factor: String) -> String { localized(.benchGoalGrayWithin, factor) }
+    static func grayMeasured(gray: String, healthy: String, limit: String) -> String { localized(.benchGrayMeasured, gray, healthy, limit) }
+    static var goalGrayBetter: String { localized(.benchGoalGrayBetter) }
     static func metricTLSThroughput(concurrency: Int, direct: String) -> String { localized(.benchMetricTLSThroughput, concurrency, direct) }
     static func metricTLSLatency(concurrency: Int, direct: String) -> String { localized(.benchMetricTLSLatency, concurrency, direct) }
     static func goalTLSThroughput(concurrency: Int) -> String { localized(.benchGoalTLSThroughput, concurrency) }

@@ -72,24 +72,28 @@ final class BenchEnvironment: Sendable {
     /// failover client (proxies stopped), or a plain client through a freshly started proxy.
     ///
     /// - Returns: `nil` when the proxy is unavailable or skipped.
+    ///
+    /// `loadBalancing` is the failover client's policy; `proxyBalance` and `observe` the proxies'
+    /// counterparts (`Resources/bench/proxies.sh`).
     func prepare(
         _ column: Column, hedgeDelay: Duration? = nil, stallDetection: FailoverClient.Configuration.StallDetection = .automatic,
-        warmUp: Int = 200
+        warmUp: Int = 200, loadBalancing: LoadBalancing = .failover, proxyBalance: ProxyController.Balance = .failover,
+        observe: Bool = false, maxConnections: Int = 1_024
     ) async throws -> (any RequestDriver)? {
         await heal()
         let driver: any RequestDriver
         switch column {
         case .failover:
             await proxies.stop()
-            driver = FailoverDriver(
-                configuration: try settings.failoverConfiguration(urls: urls, hedgeDelay: hedgeDelay, stallDetection: stallDetection))
+            driver = FailoverDriver(configuration: try settings.failoverConfiguration(
+                urls: urls, hedgeDelay: hedgeDelay, stallDetection: stallDetection, loadBalancing: loadBalancing))
         case .haproxy, .nginx:
             guard proxies.state(of: column).isAvailable else { return nil }
-            await proxies.start()
+            await proxies.start(balance: proxyBalance, observe: observe)
             guard case .running = proxies.state(of: column) else { return nil }
             // Enough connections that every request reaches the proxy at once: what is measured is the
             // proxy's failover, not the queue of the client in front of it.
-            driver = PlainDriver(baseURL: proxies.baseURL(of: column), timeout: BenchSettings.totalTimeout, maxConnections: 1_024)
+            driver = PlainDriver(baseURL: proxies.baseURL(of: column), timeout: BenchSettings.totalTimeout, maxConnections: maxConnections)
             guard await waitUntilAnswering(driver) else {
                 await driver.shutdown()
                 return nil
@@ -124,7 +128,7 @@ protocol Scenario: Sendable {
 enum Scenarios {
     static let all: [any Scenario] = [
         OverheadScenario(), RefusedScenario(), HangScenario(), Error503Scenario(), ChaosScenario(), OutageScenario(),
-        RecoveryScenario(), MemoryScenario(), TLSScenario(),
+        RecoveryScenario(), MemoryScenario(), TLSScenario(), BalanceScenario(), GrayScenario(),
     ]
 
     static func named(_ name: String) -> (any Scenario)? { all.first { $0.name == name } }

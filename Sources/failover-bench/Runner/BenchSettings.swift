@@ -51,9 +51,11 @@ struct BenchSettings: Sendable {
     ///   - stallDetection: The client's default unless told.
     /// - Returns: The configuration.
     func failoverConfiguration(
-        urls: [String], hedgeDelay: Duration? = nil, stallDetection: FailoverClient.Configuration.StallDetection = .automatic
+        urls: [String], hedgeDelay: Duration? = nil, stallDetection: FailoverClient.Configuration.StallDetection = .automatic,
+        loadBalancing: LoadBalancing = .failover
     ) throws -> FailoverClient.Configuration {
         var configuration = try FailoverClient.Configuration(primary: urls[0], backups: Array(urls.dropFirst()))
+        configuration.loadBalancing = loadBalancing
         configuration.timeouts = .init(request: Self.requestTimeout, total: Self.totalTimeout, connect: Self.connectTimeout)
         configuration.healthCheck = .init(
             interval: Self.healthInterval, timeout: Self.requestTimeout, paths: ["/health"], rise: Self.rise, fall: Self.fall)

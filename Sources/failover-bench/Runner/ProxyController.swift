@@ -64,12 +64,28 @@ final class ProxyController: Sendable {
         }
     }
 
+    /// How the proxies spread requests (`proxies.sh`'s `FAILOVER_BENCH_BALANCE`).
+    enum Balance: String, Sendable {
+        /// Node 0 primary, nodes 1 and 2 backups (every scenario but `balance` and `gray`).
+        case failover
+        /// All three in rotation, round robin.
+        case roundRobin = "roundrobin"
+        /// All three in rotation, least connections.
+        case leastConnections = "leastconn"
+    }
+
     /// Starts both proxies (installing them if needed), replacing running ones.
     ///
     /// A proxy that was unavailable once stays so for the run (no second install attempt).
-    func start() async {
+    ///
+    /// - Parameters:
+    ///   - balance: How they spread requests.
+    ///   - observe: Whether answers (500s) count against a node (`observe layer7`, nginx's `http_500`).
+    func start(balance: Balance = .failover, observe: Bool = false) async {
         guard let script, Column.proxies.contains(where: { state(of: $0).isAvailable }) else { return }
-        let environment = installFailed.withLock { $0 } ? ["FAILOVER_BENCH_NO_INSTALL": "1"] : [:]
+        var environment = installFailed.withLock { $0 } ? ["FAILOVER_BENCH_NO_INSTALL": "1"] : [:]
+        environment["FAILOVER_BENCH_BALANCE"] = balance.rawValue
+        environment["FAILOVER_BENCH_OBSERVE"] = observe ? "1" : "0"
         let outcome: ChildProcess.Outcome
         do {
             outcome = try await ChildProcess.run("/bin/bash", [script, "start"] + arguments, environment: environment, timeLimit: .seconds(900))
