@@ -466,9 +466,9 @@ public enum Message: String, Sendable, CaseIterable {
     case helpDeleteSummary = "help.delete.summary"
     /// delete PATH [-H 'Name: value']... [-i]
     case helpDeleteUsage = "help.delete.usage"
-    /// Inject a fault into demo node N (with --demo): kill closes its port, revive reopens it, fail [STATUS] answers an error (503), slow [DURATION] delays answers (2s), hang never answers, heal clears the fault. With --demo --tls: cert valid|expired|wrong-host|untrusted swaps the node's certificate, refuse-streams [COUNT] refuses its next HTTP/2 streams unprocessed (1), goaway ends its HTTP/2 connection with GOAWAY at the next stream.
+    /// Inject a fault into demo node N (with --demo): kill closes its port, revive reopens it, fail [STATUS] answers an error (503), slow [DURATION] delays answers (2s), hang never answers, heal clears the fault. With --demo --tls: cert valid|expired|wrong-host|untrusted swaps the node's certificate, refuse-streams [COUNT] refuses its next HTTP/2 streams unprocessed (1), goaway ends its HTTP/2 connection with GOAWAY at the next stream. demo traffic [RATE] sends GET /api/stats in the background (20 per second; off stops), for watch to show the nodes' shares.
     case helpDemoSummary = "help.demo.summary"
-    /// demo kill|revive|fail|slow|hang|heal|cert|refuse-streams|goaway N [ARG]
+    /// demo kill|revive|fail|slow|hang|heal|cert|refuse-streams|goaway N [ARG], demo traffic [RATE|off]
     case helpDemoUsage = "help.demo.usage"
     /// Take node N out of service: no request goes to it.
     case helpDisableSummary = "help.disable.summary"
@@ -682,6 +682,10 @@ public enum Message: String, Sendable, CaseIterable {
     case replDemoRevive = "repl.demo.revive"
     /// Demo node %1$d now answers after %2$@ ms
     case replDemoSlow = "repl.demo.slow"
+    /// Sending GET /api/stats at %d requests per second in the background (demo traffic off to stop); watch shows each node's share
+    case replDemoTraffic = "repl.demo.traffic"
+    /// Background traffic stopped
+    case replDemoTrafficOff = "repl.demo.trafficOff"
     /// Demo cluster: 3 nodes on 127.0.0.1 (%@). Try: get /api/stats, then demo kill 0, then get /api/stats again, then nodes.
     case replDemoStarted = "repl.demoStarted"
     /// Demo cluster: 3 nodes on 127.0.0.1 over HTTPS, HTTP/2 and HTTP/1.1 by ALPN (%1$@), certified by a CA made at start and trusted through %2$@. Try: post /api/items {}, then demo cert 0 expired, demo refuse-streams 1, post /api/items {} again, then nodes.
@@ -736,7 +740,7 @@ public enum Message: String, Sendable, CaseIterable {
     case replErrorUnknownCommand = "repl.error.unknownCommand"
     /// Unknown command "%1$@". Did you mean "%2$@"?
     case replErrorUnknownCommandSuggestion = "repl.error.unknownCommand.suggestion"
-    /// Unknown demo action "%@" (kill, revive, fail, slow, hang, heal, cert, refuse-streams, goaway)
+    /// Unknown demo action "%@" (kill, revive, fail, slow, hang, heal, cert, refuse-streams, goaway, traffic)
     case replErrorUnknownDemoAction = "repl.error.unknownDemoAction"
     /// Unknown demo action "%1$@". Did you mean "%2$@"?
     case replErrorUnknownDemoActionSuggestion = "repl.error.unknownDemoAction.suggestion"

@@ -20,6 +20,12 @@ struct CompletionTests {
         #expect(Completion.candidates(for: "demo cert 1 ", session: session) == ["valid", "expired", "wrong-host", "untrusted"])
         #expect(Completion.candidates(for: "demo cert 1 wr", session: session) == ["wrong-host"])
         #expect(Completion.candidates(for: "demo kill 1 ", session: session).isEmpty)
+        #expect(Completion.candidates(for: "bal", session: session) == ["balance"])
+        #expect(Completion.candidates(for: "balance ", session: session) == ["failover", "round_robin", "least_request", "ewma"])
+        #expect(Completion.candidates(for: "balance e", session: session) == ["ewma"])
+        #expect(Completion.candidates(for: "priority ", session: session) == ["0", "1"])
+        #expect(Completion.candidates(for: "remove 1", session: session) == ["1"])
+        #expect(Completion.candidates(for: "demo t", session: session) == ["traffic"])
         await session.shutdown()
     }
 }

@@ -192,3 +192,23 @@ struct LoadBalancingTests {
         }
     }
 }
+
+extension LoadBalancingTests {
+    /// A hedge that wins leaves the slow node's attempt unanswered: the balancer must still learn it
+    /// was slow, or it keeps choosing it (and every request pays the hedge delay).
+    @Test func ewmaWithHedgingStillLearnsThatAHedgedAwayNodeIsSlow() async throws {
+        try await withClient(configure: { configuration in
+            configuration.loadBalancing = .ewma
+            configuration.hedging = .init(delay: .milliseconds(20))
+        }) { cluster, client in
+            await cluster[1].setFault(.delay(.milliseconds(250)))
+            var hedged = 0
+            for _ in 0..<40 {
+                let response = try await client.get("/api/stats")
+                // A hedge that won lists only the winner's attempt: the wait shows in the duration.
+                if response.duration >= .milliseconds(20) { hedged += 1 }
+            }
+            #expect(hedged <= 6, "requests that waited for the hedge: \(hedged)")
+        }
+    }
+}

@@ -87,6 +87,15 @@ extension ClusterState {
         }
     }
 
+    /// Tells the latency-based balancers that an attempt to `node` took at least `latency` and was
+    /// abandoned (a hedge won): no success, no failure, only the lower bound of its latency.
+    func noteSlowness(node: Node, atLeast latency: Duration) {
+        storage.withLock { storage in
+            guard storage.policy.usesLatency, let position = storage.position(of: node) else { return }
+            storage.records[position].peak.observe(Double(latency.nanoseconds), at: NodeActivity.nanoseconds(.now))
+        }
+    }
+
     /// The balancing policy in force.
     var loadBalancing: LoadBalancing { storage.withLock { $0.policy } }
 }

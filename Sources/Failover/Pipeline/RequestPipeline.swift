@@ -277,6 +277,11 @@ struct RequestPipeline: Sendable {
             }
             run.attempts.append(Attempt(node: node.index, url: node.url, retry: 0, outcome: winner.outcome, duration: winner.elapsed))
             run.recordDelivered(node: node, latency: winner.elapsed)
+            if node.url != first.node.url, !others.contains(where: { $0.0.url == first.node.url }) {
+                // The first node's attempt was cancelled unanswered: it took at least this long, which
+                // the latency-based balancers must see (else a slow node hedged away looks fast).
+                cluster.noteSlowness(node: first.node, atLeast: run.start.duration(to: winner.end))
+            }
             guard let answer = winner.answer else { throw CancellationError() }
             return run.deliver(answer, from: node)
         case .results(let results):

@@ -8,6 +8,12 @@ extension CommandRunner {
         guard let demo = session.demo else {
             throw UsageError(code: "demoOnly", message: localized(.replErrorDemoOnly, language: language))
         }
+        if action == .traffic {
+            let rate = argument == "off" ? 0 : argument.flatMap(Int.init) ?? 20
+            session.startTraffic(rate: rate)
+            let line = rate > 0 ? localized(.replDemoTraffic, rate, language: language) : localized(.replDemoTrafficOff, language: language)
+            return .info(kind: "demo", lines: [line])
+        }
         guard demo.nodes.indices.contains(index) else {
             throw FailoverError.invalidNode(index, nodeCount: demo.nodes.count)
         }
@@ -51,6 +57,8 @@ extension CommandRunner {
             line = count == 1
                 ? localized(.replDemoRefuseStreamsOne, index, language: language)
                 : localized(.replDemoRefuseStreams, index, count, language: language)
+        case .traffic:
+            line = ""
         case .goaway:
             guard session.demoTLS != nil else {
                 throw UsageError(code: "demoTLSOnly", message: localized(.replErrorDemoTLSOnly, action.rawValue, language: language))

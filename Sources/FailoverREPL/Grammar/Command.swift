@@ -76,6 +76,9 @@ public enum DemoAction: String, Sendable, Hashable, CaseIterable {
     case refuseStreams = "refuse-streams"
     /// End the node's HTTP/2 connection with `GOAWAY` at its next stream (with `--tls`).
     case goaway
+    /// Send `GET /api/stats` in the background at `ARG` requests per second (20 by default; 0 or
+    /// `off` stops): traffic for `watch` to show. Takes no node.
+    case traffic
 }
 
 /// The certificate a demo node presents after `demo cert N KIND`.

@@ -123,6 +123,13 @@ public enum CommandParser {
         guard let action = DemoAction(rawValue: word.lowercased()) else {
             throw CommandError(.unknownDemoAction(word, suggestion: CommandError.suggestion(for: word, among: names)))
         }
+        if action == .traffic {
+            let rate = arguments.next()
+            if let rate, rate.lowercased() != "off", !(rate.allSatisfy(\.isASCIIDigit) && (0...1_000).contains(Int(rate) ?? -1)) {
+                throw CommandError(.invalidNumber(rate))
+            }
+            return .demo(.traffic, node: 0, argument: rate?.lowercased())
+        }
         let node = try nodeIndex(arguments.required("N"))
         var argument: String?
         switch action {
@@ -145,7 +152,7 @@ public enum CommandParser {
             if let count = argument, !(count.allSatisfy(\.isASCIIDigit) && (1...1_000_000).contains(Int(count) ?? 0)) {
                 throw CommandError(.invalidNumber(count))
             }
-        case .kill, .revive, .hang, .heal, .goaway:
+        case .kill, .revive, .hang, .heal, .goaway, .traffic:
             break
         }
         return .demo(action, node: node, argument: argument)

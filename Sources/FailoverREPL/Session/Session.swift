@@ -64,8 +64,29 @@ final class Session: Sendable {
     /// Paths typed so far, most recent first.
     var recentPaths: [String] { paths.withLock { $0 } }
 
+    /// The background traffic of `demo traffic`, if any.
+    private let traffic = Mutex<Task<Void, Never>?>(nil)
+
+    /// Sends `GET /api/stats` at `rate` requests per second in the background, replacing any
+    /// traffic already running; 0 stops it.
+    func startTraffic(rate: Int) {
+        let client = client
+        let task: Task<Void, Never>? = rate > 0 ? Task {
+            let interval = Duration.seconds(1) / rate
+            while !Task.isCancelled {
+                Task { _ = try? await client.get("/api/stats") }
+                try? await Task.sleep(for: interval)
+            }
+        } : nil
+        traffic.withLock { running in
+            running?.cancel()
+            running = task
+        }
+    }
+
     /// Shuts the client and the demo cluster down.
     func shutdown() async {
+        startTraffic(rate: 0)
         try? await client.shutdown()
         await demo?.shutdown()
         demoTLS?.remove()
