@@ -11,7 +11,7 @@ struct EventStreamTests {
         try await withClient { cluster, client in
             var received: [ServerSentEvent] = []
             var killed: Int?
-            for try await event in client.eventStream(path: "/api/events?count=20&interval=30&retry=50", options: options) {
+            for try await event in client.eventStream(path: "/api/events?count=20&interval=80&retry=50", options: options) {
                 received.append(event)
                 if event.id == "5" {
                     killed = event.node

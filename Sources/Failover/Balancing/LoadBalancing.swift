@@ -122,14 +122,15 @@ struct PowerOfTwoChoices: BalancingPolicy {
     }
 }
 
-/// A small, fast pseudo-random generator (SplitMix64) for the random choices of the balancer: it
-/// runs under the cluster's lock on every request, where the system generator's call would cost more.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+/// A small, fast, seeded pseudo-random generator (SplitMix64): the random choices of the balancer
+/// (under the cluster's lock on every request, where the system generator's call would cost more),
+/// and the bench's seeded schedules (the same sequence for every column).
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
