@@ -205,9 +205,11 @@ extension LoadBalancingTests {
         }) { cluster, client in
             await cluster[1].setFault(.delay(.milliseconds(250)))
             try await send(client, 40)
-            // Each request that chose node 1 first reached it (then a hedge won elsewhere).
+            // Each request that chose node 1 first reached it (then a hedge won elsewhere). Without the
+            // balancer learning of the hedged-away attempts, 13 to 16 of the 40 did (100 ms hedge); with it, 1 to 3 on an
+            // idle machine, up to 8 on a loaded one (where the healthy nodes' answers slow down too).
             let chosen = await cluster[1].requestCount(path: "/api/stats")
-            #expect(chosen <= 6, "requests that chose the slow node first: \(chosen)")
+            #expect(chosen <= 10, "requests that chose the slow node first: \(chosen)")
         }
     }
 }
