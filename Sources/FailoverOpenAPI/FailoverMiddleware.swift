@@ -55,7 +55,14 @@ public struct FailoverMiddleware: ClientMiddleware {
         let delivered = try await withoutActuallyEscaping(next) { next in
             try await client.run(failoverRequest) { node, _ in
                 guard let nodeURL = URL(string: node.url.description) else { throw TransportFailure(.other, detail: "\(node.url)") }
-                let (response, streamedBody) = try await Self.unwrappingErrors { try await next(request, body, nodeURL) }
+                // Each attempt carries its own span's context (`traceparent`), when the client traces.
+                var traced = HTTPHeaders()
+                client.injectTraceContext(into: &traced)
+                var outgoing = request
+                for (name, value) in traced {
+                    if let field = HTTPField.Name(name) { outgoing.headerFields[field] = value }
+                }
+                let (response, streamedBody) = try await Self.unwrappingErrors { try await next(outgoing, body, nodeURL) }
                 // A body of known, bounded length is read within the attempt, so that a node failing
                 // mid-body is failed over like any other; others (streams) pass through as they come.
                 var responseBody = streamedBody

@@ -4,6 +4,7 @@ public import NIOCore
 public import NIOHTTP1
 @_exported public import Localization
 import Synchronization
+public import Tracing
 
 /// An HTTP client for an API served by several interchangeable nodes: it sends each request to the
 /// current node, retries, and fails over to the next healthy node when one dies, hangs or answers 5xx.
@@ -29,6 +30,8 @@ public final class FailoverClient: Sendable {
     private let pipeline: RequestPipeline
     let transport: any Transport
     let classifier: any ErrorClassifier
+    /// Spans of requests, attempts and health checks; `nil` with the no-op tracer.
+    let tracing: FailoverTracing?
     private let background = Mutex<[Task<Void, Never>]>([])
     private let signalWatcher = Mutex<SignalWatcher?>(nil)
     private let isShutDown = Atomic(false)
@@ -47,20 +50,25 @@ public final class FailoverClient: Sendable {
     ///   - metricsFactory: Where metrics go; the process-wide `MetricsSystem.factory` when omitted.
     ///   - runsHealthChecks: Whether the client runs its own active health checks; pass `false` and
     ///     add ``healthCheckService`` to a swift-service-lifecycle `ServiceGroup` to run them there.
+    ///   - tracer: Where spans go; the process-wide `InstrumentationSystem.tracer` as it is now when
+    ///     omitted (bootstrap it before making clients). The library never bootstraps one.
     public init(
         configuration: Configuration, transport: (any Transport)? = nil,
         classifier: any ErrorClassifier = DefaultErrorClassifier(),
         logger: Logger = Logger(label: "swift-failover", factory: { _ in SwiftLogNoOpLogHandler() }),
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
-        runsHealthChecks: Bool = true
+        runsHealthChecks: Bool = true,
+        tracer: (any Tracer)? = nil
     ) {
+        let tracing = FailoverTracing(tracer ?? InstrumentationSystem.tracer)
+        self.tracing = tracing
         if let language = configuration.language { Language.current = language }
         settings = ClientSettings(configuration)
         self.logger = logger
         let transport = transport ?? HTTPClientTransport(configuration: configuration)
         self.transport = transport
         self.classifier = classifier
-        healthChecker = HealthChecker(transport: transport)
+        healthChecker = HealthChecker(transport: transport, tracing: tracing)
         let nodes = configuration.resolvedNodes
         cluster = ClusterState(
             nodes: nodes, rise: configuration.healthCheck.rise, fall: configuration.healthCheck.fall,
@@ -68,7 +76,7 @@ public final class FailoverClient: Sendable {
             policy: configuration.loadBalancing, outliers: configuration.outlierDetection)
         pipeline = RequestPipeline(
             settings: settings, transport: transport, classifier: classifier, cluster: cluster,
-            budget: configuration.retry.budget.map { RetryBudget($0) }, logger: logger)
+            budget: configuration.retry.budget.map { RetryBudget($0) }, logger: logger, tracing: tracing)
         let urls = configuration.nodes.map(\.description)
         selectionStore = configuration.selectionTTL > .zero || configuration.stateFile != nil
             ? SelectionStore(path: configuration.stateFile ?? SelectionStore.defaultPath(nodes: urls, environment: ProcessEnvironment.variables))
@@ -85,7 +93,10 @@ public final class FailoverClient: Sendable {
     ///   `invalidRequest`), or `CancellationError` when the calling task is cancelled.
     public func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
         guard !isShutDown.load(ordering: .acquiring) else { throw FailoverError(.shutdown, nodeCount: cluster.nodeCount, request: request) }
-        return try await pipeline.execute(request)
+        guard let tracing else { return try await pipeline.execute(request) }
+        return try await tracing.request(request, describe: { (Int($0.status.code), $0.node.index, $0.attempts.count) }) {
+            try await pipeline.execute(request)
+        }
     }
 
     /// Runs the failover algorithm with a custom way of sending one attempt (the OpenAPI
@@ -94,7 +105,16 @@ public final class FailoverClient: Sendable {
         _ request: FailoverRequest, attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>
     ) async throws -> Delivered<Payload> {
         guard !isShutDown.load(ordering: .acquiring) else { throw FailoverError(.shutdown, nodeCount: cluster.nodeCount, request: request) }
-        return try await pipeline.run(request, attempt: attempt)
+        guard let tracing else { return try await pipeline.run(request, attempt: attempt) }
+        return try await tracing.request(request, describe: { ($0.answer.status, $0.node.index, $0.attempts.count) }) {
+            try await pipeline.run(request, attempt: attempt)
+        }
+    }
+
+    /// Adds the current span's context to an attempt's headers (for senders other than the
+    /// transport: the OpenAPI middleware).
+    package func injectTraceContext(into headers: inout HTTPHeaders) {
+        tracing?.inject(into: &headers)
     }
 
     /// Sends a GET request.

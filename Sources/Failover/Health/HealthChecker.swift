@@ -13,9 +13,16 @@ struct HealthChecker: Sendable {
     static let healthyStatuses: Set<String> = ["ok", "healthy", "up", "pass"]
 
     let transport: any Transport
+    /// Spans of checks; `nil` with the no-op tracer.
+    var tracing: FailoverTracing?
 
-    /// Checks one node.
+    /// Checks one node (in a root span of its own when tracing).
     func check(_ node: Node, settings: FailoverClient.Configuration.HealthCheck) async -> HealthCheckResult {
+        guard let tracing else { return await checkUntraced(node, settings: settings) }
+        return await tracing.healthCheck(node: node) { await checkUntraced(node, settings: settings) }
+    }
+
+    private func checkUntraced(_ node: Node, settings: FailoverClient.Configuration.HealthCheck) async -> HealthCheckResult {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + settings.timeout
@@ -29,6 +36,7 @@ struct HealthChecker: Sendable {
             var headers = HTTPHeaders()
             headers.add(name: "User-Agent", value: "swift-failover-health")
             headers.add(name: "Accept", value: "application/json, */*")
+            tracing?.inject(into: &headers)
             let request = TransportRequest(
                 url: node.url.url(for: path), method: .GET, headers: headers, body: nil,
                 maxResponseBodySize: Self.maxBodySize, truncatesBody: true)

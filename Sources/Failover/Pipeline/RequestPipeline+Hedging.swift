@@ -37,7 +37,9 @@ extension RequestPipeline {
         enforcesDeadline: Bool
     ) async throws -> HedgeResult<Payload> {
         try await withThrowingTaskGroup(of: (Node?, RawAttempt<Payload>?).self) { group in
-            group.addTask { (first.node, try await performTracked(attempt, on: first, until: deadline, enforcesDeadline: enforcesDeadline)) }
+            group.addTask {
+                (first.node, try await performTracked(attempt, on: first, until: deadline, enforcesDeadline: enforcesDeadline, request: request, resend: 0))
+            }
             group.addTask {
                 try await Task.sleep(for: delay)
                 return (nil, nil)
@@ -50,7 +52,10 @@ extension RequestPipeline {
                     // The hedge delay passed with no answer: send to the second node too.
                     if running == 1, finished.isEmpty, budget?.withdraw() ?? true {
                         running += 1
-                        group.addTask { (second.node, try await performTracked(attempt, on: second, until: deadline, enforcesDeadline: enforcesDeadline)) }
+                        group.addTask {
+                            (second.node, try await performTracked(
+                                attempt, on: second, until: deadline, enforcesDeadline: enforcesDeadline, request: request, resend: 1))
+                        }
                     }
                     continue
                 }

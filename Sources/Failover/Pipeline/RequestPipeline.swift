@@ -41,8 +41,14 @@ struct RequestPipeline: Sendable {
     let logger: Logger
     /// The classifier is ``DefaultErrorClassifier``: its answers that need no context are known here.
     let classifiesByDefault: Bool
+    /// Spans of attempts; `nil` with the no-op tracer.
+    let tracing: FailoverTracing?
 
-    init(settings: ClientSettings, transport: any Transport, classifier: any ErrorClassifier, cluster: ClusterState, budget: RetryBudget?, logger: Logger) {
+    init(
+        settings: ClientSettings, transport: any Transport, classifier: any ErrorClassifier, cluster: ClusterState, budget: RetryBudget?,
+        logger: Logger, tracing: FailoverTracing? = nil
+    ) {
+        self.tracing = tracing
         self.settings = settings
         self.transport = transport
         self.classifier = classifier
@@ -64,10 +70,12 @@ struct RequestPipeline: Sendable {
     func execute(_ request: FailoverRequest) async throws -> FailoverResponse {
         let policy = settings.policy
         let maxBodySize = policy.maxResponseBodySize
-        let delivered = try await run(request, policy: policy, enforcesDeadline: false) { [transport] node, deadline in
+        let delivered = try await run(request, policy: policy, enforcesDeadline: false) { [transport, tracing] node, deadline in
             let url = node.url.url(for: request.path)
+            var headers = request.headers
+            tracing?.inject(into: &headers)
             let answer = try await transport.send(
-                TransportRequest(url: url, method: request.method, headers: request.headers, body: request.body, maxResponseBodySize: maxBodySize),
+                TransportRequest(url: url, method: request.method, headers: headers, body: request.body, maxResponseBodySize: maxBodySize),
                 deadline: deadline)
             return AttemptAnswer(
                 status: answer.status, headers: answer.headers, payload: BufferedPayload(body: answer.body, url: url), version: answer.version)
@@ -133,7 +141,9 @@ struct RequestPipeline: Sendable {
                     // in the frames of 1,000 requests in flight (measured with `--memory-worker`).
                     candidate.activity.begin(at: run.now)
                     do {
-                        raw = try await perform(attempt, on: node, at: run.now, until: attemptDeadline, enforcesDeadline: enforcesDeadline)
+                        raw = try await perform(
+                            attempt, on: node, at: run.now, until: attemptDeadline, enforcesDeadline: enforcesDeadline, request: request,
+                            resend: run.attempts.count)
                     } catch {
                         _ = candidate.activity.end(at: .now, spoke: false)
                         throw error
@@ -294,13 +304,15 @@ struct RequestPipeline: Sendable {
     /// (stall detection): the hedging phase's attempts. The main loop writes the same lines out.
     func performTracked<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
-        on candidate: ClusterState.Candidate, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
+        on candidate: ClusterState.Candidate, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool, request: FailoverRequest,
+        resend: Int
     ) async throws -> RawAttempt<Payload> {
         let start = ContinuousClock.now
         candidate.activity.begin(at: start)
         let raw: RawAttempt<Payload>
         do {
-            raw = try await perform(attempt, on: candidate.node, at: start, until: deadline, enforcesDeadline: enforcesDeadline)
+            raw = try await perform(
+                attempt, on: candidate.node, at: start, until: deadline, enforcesDeadline: enforcesDeadline, request: request, resend: resend)
         } catch {
             _ = candidate.activity.end(at: .now, spoke: false)
             throw error
@@ -316,7 +328,21 @@ struct RequestPipeline: Sendable {
     @inline(never)
     func perform<Payload: Sendable>(
         _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
-        on node: Node, at start: ContinuousClock.Instant = .now, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
+        on node: Node, at start: ContinuousClock.Instant = .now, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool,
+        request: FailoverRequest, resend: Int
+    ) async throws -> RawAttempt<Payload> {
+        if let tracing {
+            return try await tracing.attempt(node: node, request: request, resend: resend) {
+                try await performUntraced(attempt, on: node, at: start, until: deadline, enforcesDeadline: enforcesDeadline)
+            }
+        }
+        return try await performUntraced(attempt, on: node, at: start, until: deadline, enforcesDeadline: enforcesDeadline)
+    }
+
+    /// ``perform(_:on:at:until:enforcesDeadline:request:resend:)`` without a span.
+    private func performUntraced<Payload: Sendable>(
+        _ attempt: @escaping @Sendable (Node, ContinuousClock.Instant) async throws -> AttemptAnswer<Payload>,
+        on node: Node, at start: ContinuousClock.Instant, until deadline: ContinuousClock.Instant, enforcesDeadline: Bool
     ) async throws -> RawAttempt<Payload> {
         let outcome: AttemptOutcome, answer: AttemptAnswer<Payload>?
         do {
