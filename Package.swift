@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "FailoverDemo", targets: ["FailoverDemo"]),
         .library(name: "FailoverOpenAPI", targets: ["FailoverOpenAPI"]),
         .library(name: "FailoverREPL", targets: ["FailoverREPL"]),
+        .library(name: "FailoverDashboard", targets: ["FailoverDashboard"]),
+        .library(name: "FailoverCLI", targets: ["FailoverCLI"]),
         .executable(name: "failover", targets: ["failover"]),
         .executable(name: "failover-bench", targets: ["failover-bench"]),
     ],
@@ -35,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -96,26 +100,41 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "FailoverDashboard",
+            dependencies: [
+                "Failover", "Localization", "OrderedJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CLibEdit",
             linkerSettings: [.linkedLibrary("edit")]
         ),
         .target(
             name: "FailoverREPL",
             dependencies: [
-                "Failover", "FailoverDemo", "Localization", "CLibEdit", "OrderedJSON",
+                "Failover", "FailoverDemo", "FailoverDashboard", "Localization", "CLibEdit", "OrderedJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "failover",
+        .target(
+            name: "FailoverCLI",
             dependencies: [
-                "FailoverREPL", "Localization",
+                "FailoverREPL", "FailoverDashboard", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
+        .executableTarget(name: "failover", dependencies: ["FailoverCLI"], swiftSettings: strict),
         .executableTarget(
             name: "failover-bench",
             dependencies: [
@@ -138,6 +157,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "FailoverREPLTests", dependencies: ["FailoverREPL", "Failover", "FailoverDemo"], swiftSettings: strict),
+        .testTarget(
+            name: "FailoverDashboardTests",
+            dependencies: [
+                "FailoverDashboard", "Failover", "FailoverDemo", "OrderedJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], swiftSettings: strict),
         .testTarget(
             name: "FailoverTests",

@@ -42,6 +42,26 @@ public enum Language: String, Sendable, CaseIterable, Codable {
         return .english
     }
 
+    /// The language a browser prefers, from an `Accept-Language` header (`fr-CH, fr;q=0.9, en;q=0.8`):
+    /// the supported language of highest weight, the first listed among equal weights.
+    ///
+    /// - Parameter acceptLanguage: The header's value.
+    /// - Returns: The language, or `nil` when the header names none that swift-failover speaks.
+    public static func preferred(acceptLanguage: String) -> Language? {
+        var best: (language: Language, weight: Double)?
+        for item in acceptLanguage.split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = parts.first, let language = Language(tag: tag) else { continue }
+            var weight = 1.0
+            for parameter in parts.dropFirst() where parameter.hasPrefix("q=") {
+                weight = Double(parameter.dropFirst(2)) ?? 0
+            }
+            guard weight > 0 else { continue }
+            if best.map({ weight > $0.weight }) ?? true { best = (language, weight) }
+        }
+        return best?.language
+    }
+
     /// Formats a decimal number with one digit after the separator: `0.4` in English, `0,4` in French.
     ///
     /// - Parameters:

@@ -350,6 +350,82 @@ public enum Message: String, Sendable, CaseIterable {
     case configWarningKeyReadable = "config.warning.keyReadable"
     /// "%@" must be more than 0
     case configZeroDuration = "config.zeroDuration"
+    /// Check
+    case dashboardCheck = "dashboard.check"
+    /// Check every node
+    case dashboardCheckAll = "dashboard.checkAll"
+    /// %d nodes checked, %d healthy
+    case dashboardChecked = "dashboard.checked"
+    /// Actions
+    case dashboardColumnActions = "dashboard.column.actions"
+    /// Health
+    case dashboardColumnBadge = "dashboard.column.badge"
+    /// Error rate
+    case dashboardColumnErrorRate = "dashboard.column.errorRate"
+    /// Failures in a row
+    case dashboardColumnFailures = "dashboard.column.failures"
+    /// #
+    case dashboardColumnIndex = "dashboard.column.index"
+    /// Last check
+    case dashboardColumnLastCheck = "dashboard.column.lastCheck"
+    /// Latency
+    case dashboardColumnLatency = "dashboard.column.latency"
+    /// Priority
+    case dashboardColumnPriority = "dashboard.column.priority"
+    /// Role
+    case dashboardColumnRole = "dashboard.column.role"
+    /// State
+    case dashboardColumnState = "dashboard.column.state"
+    /// Uptime
+    case dashboardColumnUptime = "dashboard.column.uptime"
+    /// URL
+    case dashboardColumnURL = "dashboard.column.url"
+    /// current node
+    case dashboardCurrent = "dashboard.current"
+    /// Disable
+    case dashboardDisable = "dashboard.disable"
+    /// Done: %@
+    case dashboardDone = "dashboard.done"
+    /// Enable
+    case dashboardEnable = "dashboard.enable"
+    /// The dashboard cannot listen on %@: %@
+    case dashboardErrorCannotListen = "dashboard.error.cannotListen"
+    /// DASHBOARD_TOKEN (%@) is empty: set it to a long random secret, or unset it on a loopback address to have one generated.
+    case dashboardErrorEmptyToken = "dashboard.error.emptyToken"
+    /// “%@” is not an address to listen on: use HOST:PORT (127.0.0.1:9464, [::1]:9464, 0.0.0.0:9464) or a port number.
+    case dashboardErrorInvalidAddress = "dashboard.error.invalidAddress"
+    /// “%@” is not a node number.
+    case dashboardErrorInvalidNode = "dashboard.error.invalidNode"
+    /// The body must be a priority, a whole number from 0 to 1000000: “%@” is not one.
+    case dashboardErrorInvalidPriority = "dashboard.error.invalidPriority"
+    /// This dashboard does not export Prometheus metrics.
+    case dashboardErrorNoMetrics = "dashboard.error.noMetrics"
+    /// DASHBOARD_TOKEN is not set, and the dashboard would listen on %@, which is not a loopback address: set DASHBOARD_TOKEN to a long random secret, or listen on 127.0.0.1.
+    case dashboardErrorTokenRequired = "dashboard.error.tokenRequired"
+    /// Latest events
+    case dashboardEvents = "dashboard.events"
+    /// live
+    case dashboardLive = "dashboard.live"
+    /// never
+    case dashboardNever = "dashboard.never"
+    /// Français
+    case dashboardOtherLanguage = "dashboard.otherLanguage"
+    /// Load balancing:
+    case dashboardPolicy = "dashboard.policy"
+    /// New priority of node %d (0 is preferred):
+    case dashboardPriorityPrompt = "dashboard.priorityPrompt"
+    /// reconnecting…
+    case dashboardReconnecting = "dashboard.reconnecting"
+    /// %d s ago
+    case dashboardSecondsAgo = "dashboard.secondsAgo"
+    /// Priority…
+    case dashboardSetPriority = "dashboard.setPriority"
+    /// swift-failover: nodes
+    case dashboardTitle = "dashboard.title"
+    /// Token for actions:
+    case dashboardToken = "dashboard.token"
+    /// This action needs the dashboard's token: send Authorization: Bearer TOKEN, with the token printed at start or set in DASHBOARD_TOKEN.
+    case dashboardUnauthorized = "dashboard.unauthorized"
     /// %@ %% of its recent requests failed, far more than its peers'
     case ejectionFailureRate = "ejection.failureRate"
     /// it answers in %@ ms on average, far slower than its peers
@@ -394,10 +470,14 @@ public enum Message: String, Sendable, CaseIterable {
     case eventHealthCheckDone = "event.healthCheckDone"
     /// Node %1$d (%2$@) added
     case eventNodeAdded = "event.nodeAdded"
+    /// Node %d (%@) disabled: no request goes to it
+    case eventNodeDisabled = "event.nodeDisabled"
     /// Node %1$d (%2$@) is down: %3$@
     case eventNodeDown = "event.nodeDown"
     /// Node %1$d (%2$@) ejected from rotation for %3$d s: %4$@
     case eventNodeEjected = "event.nodeEjected"
+    /// Node %d (%@) enabled: back in service once healthy
+    case eventNodeEnabled = "event.nodeEnabled"
     /// Node %1$d (%2$@) is back in rotation after its ejection
     case eventNodeReadmitted = "event.nodeReadmitted"
     /// Node %1$d (%2$@) is available again
@@ -410,6 +490,8 @@ public enum Message: String, Sendable, CaseIterable {
     case eventNodeStalled = "event.nodeStalled"
     /// Node %1$d (%2$@) has not answered for %3$d ms with a request outstanding: new requests try the other nodes first until it answers
     case eventNodeStalledOne = "event.nodeStalled.one"
+    /// Node %d (%@) now has priority %d
+    case eventPriorityChanged = "event.priorityChanged"
     /// Retrying on node %1$d in %2$d ms (retry %3$d)
     case eventRetrying = "event.retrying"
     /// Starting on node %1$d (%2$@), remembered in %3$@
@@ -562,6 +644,8 @@ public enum Message: String, Sendable, CaseIterable {
     case helpWatchUsage = "help.watch.usage"
     /// Run this command and exit (repeatable, run in order).
     case optionCommand = "option.command"
+    /// Serve the live dashboard, the Prometheus metrics and the node actions on ADDR (127.0.0.1:9464 when no address follows) while the REPL runs.
+    case optionDashboard = "option.dashboard"
     /// Start three demo nodes on 127.0.0.1 and use them.
     case optionDemo = "option.demo"
     /// A .env file to read (repeatable; later files win). Default: .env, .env.local, .env.MODE, .env.MODE.local in the current directory.
@@ -656,6 +740,12 @@ public enum Message: String, Sendable, CaseIterable {
     case replConfigRedacted = "repl.config.redacted"
     /// (not set)
     case replConfigUnset = "repl.config.unset"
+    /// Dashboard: %@ (Prometheus metrics: %@metrics)
+    case replDashboardStarted = "repl.dashboard.started"
+    /// The dashboard's actions need the token set in DASHBOARD_TOKEN (%@).
+    case replDashboardTokenConfigured = "repl.dashboard.tokenConfigured"
+    /// Token for the dashboard's actions, generated as DASHBOARD_TOKEN is not set: %@ (the link above carries it)
+    case replDashboardTokenGenerated = "repl.dashboard.tokenGenerated"
     /// Demo node %d now presents an expired certificate
     case replDemoCertExpired = "repl.demo.cert.expired"
     /// Demo node %d now presents a certificate from an unknown authority
@@ -764,6 +854,8 @@ public enum Message: String, Sendable, CaseIterable {
     case replNodesCurrent = "repl.nodes.current"
     /// Node %1$d is out of rotation for %2$d s: %3$@
     case replNodesEjected = "repl.nodes.ejected"
+    /// OTEL_EXPORTER_OTLP_ENDPOINT is set, but this failover exports no traces: build failover-otel (Extras/FailoverOTel, see the README) to send them to an OpenTelemetry collector.
+    case replOtelHint = "repl.otelHint"
     /// Node %1$d now has priority %2$d
     case replPrioritySet = "repl.priority.set"
     /// failover[%d]> 

@@ -1,5 +1,7 @@
+import CoreMetrics
 import Localization
 import Failover
+import FailoverDashboard
 import FailoverDemo
 import Foundation
 
@@ -16,10 +18,32 @@ public enum REPL {
     public static func run(options: REPLOptions, environment: [String: String]) async -> Int32 {
         Language.current = options.language ?? Language.resolve(environment: environment)
         let console = Console()
+        if environment["OTEL_EXPORTER_OTLP_ENDPOINT"].map({ !$0.isEmpty }) ?? false, !options.exportsTraces {
+            console.err([localized(.replOtelHint)])
+        }
         let session: Session
+        let dashboard: DashboardServer?
         do {
-            session = try await makeSession(options: options, environment: environment)
+            let address = try options.dashboard.map { text throws(DashboardError) in try DashboardAddress(parsing: text) }
+            let exporter = address.map { _ in PrometheusExporter() }
+            // The client's counters and histograms go to the exporter as well as to the process's metrics system.
+            let metrics: any MetricsFactory = exporter.map { MultiplexMetricsHandler(factories: [$0.metricsFactory, MetricsSystem.factory]) }
+                ?? MetricsSystem.factory
+            session = try await makeSession(options: options, environment: environment, metricsFactory: metrics)
+            if let address {
+                do {
+                    dashboard = try await startDashboard(on: address, exporter: exporter, session: session, environment: environment, console: console)
+                } catch {
+                    await session.shutdown()
+                    throw error
+                }
+            } else {
+                dashboard = nil
+            }
         } catch let error as ConfigurationError {
+            console.err([localized(.replError, error.message(in: .current))])
+            return 2
+        } catch let error as DashboardError {
             console.err([localized(.replError, error.message(in: .current))])
             return 2
         } catch {
@@ -31,11 +55,36 @@ public enum REPL {
         let color = interactive && !options.noColor && !options.json && environment["NO_COLOR"] == nil && Console.outputIsTerminal
         var loop = Loop(session: session, options: options, console: console, style: Style(enabled: color), interactive: interactive)
         let code = await loop.run(environment: environment)
+        await dashboard?.stop()
         await session.shutdown()
         return code
     }
 
-    static func makeSession(options: REPLOptions, environment: [String: String]) async throws -> Session {
+    /// Serves the dashboard of the session's client, and says where (with the token when it was generated).
+    static func startDashboard(
+        on address: DashboardAddress, exporter: PrometheusExporter?, session: Session, environment: [String: String], console: Console
+    ) async throws(DashboardError) -> DashboardServer {
+        let (token, origin) = try DashboardToken.resolve(address: address, environment: environment, configuration: session.client.configuration)
+        let dashboard = Dashboard(client: session.client, token: token, exporter: exporter, history: session.history)
+        let server = try await DashboardServer.start(dashboard, on: address)
+        switch origin {
+        case .generated:
+            console.err([
+                localized(.replDashboardStarted, server.url + "#token=" + token, server.url),
+                localized(.replDashboardTokenGenerated, token),
+            ])
+        case .configured(let source):
+            console.err([
+                localized(.replDashboardStarted, server.url, server.url),
+                localized(.replDashboardTokenConfigured, source.message(in: .current)),
+            ])
+        }
+        return server
+    }
+
+    static func makeSession(
+        options: REPLOptions, environment: [String: String], metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) async throws -> Session {
         if options.demo {
             let tls = options.demoTLS ? try DemoTLSSetup() : nil
             let cluster: DemoCluster
@@ -53,7 +102,7 @@ public enum REPL {
             configuration.healthCheck.timeout = .seconds(1)
             configuration.selectionTTL = .zero
             if let tls { configuration.tls = try tls.clientTLS() }
-            return Session(client: FailoverClient(configuration: configuration), demo: cluster, demoTLS: tls)
+            return Session(client: FailoverClient(configuration: configuration, metricsFactory: metricsFactory), demo: cluster, demoTLS: tls)
         }
         let configuration = try FailoverClient.Configuration.load(
             environment: environment, directory: ".", mode: options.mode, envFiles: options.envFiles.isEmpty ? nil : options.envFiles)
@@ -61,9 +110,9 @@ public enum REPL {
             // --lang beats FAILOVER_LANG.
             var adjusted = configuration
             adjusted.language = nil
-            return Session(client: FailoverClient(configuration: adjusted), demo: nil)
+            return Session(client: FailoverClient(configuration: adjusted, metricsFactory: metricsFactory), demo: nil)
         }
-        return Session(client: FailoverClient(configuration: configuration), demo: nil)
+        return Session(client: FailoverClient(configuration: configuration, metricsFactory: metricsFactory), demo: nil)
     }
 }
 
@@ -209,14 +258,21 @@ struct Loop {
     }
 }
 
-/// Keeps credentials out of the history file: header values of secret headers become `<redacted>`.
+/// Keeps credentials out of the history file: header values of secret headers, and values of
+/// secret-looking query parameters, become `<redacted>`.
 enum HistoryRedaction {
-    private static let pattern = try! NSRegularExpression(
+    private static let header = try! NSRegularExpression(
         pattern: "((?:proxy-)?authorization|cookie|[A-Za-z0-9-]*(?:token|secret|password|key)[A-Za-z0-9-]*)\\s*:\\s*[^'\"]*",
+        options: [.caseInsensitive])
+    private static let query = try! NSRegularExpression(
+        pattern: "([?&][A-Za-z0-9_.~-]*(?:token|secret|password|key)[A-Za-z0-9_.~-]*=)[^&#\\s'\"]*",
         options: [.caseInsensitive])
 
     static func redact(_ line: String) -> String {
-        let range = NSRange(line.startIndex..., in: line)
-        return pattern.stringByReplacingMatches(in: line, range: range, withTemplate: "$1: <redacted>")
+        var line = line
+        for (pattern, template) in [(header, "$1: <redacted>"), (query, "$1<redacted>")] {
+            line = pattern.stringByReplacingMatches(in: line, range: NSRange(line.startIndex..., in: line), withTemplate: template)
+        }
+        return line
     }
 }

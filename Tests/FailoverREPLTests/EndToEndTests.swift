@@ -15,11 +15,14 @@ struct EndToEndTests {
         #expect(objects[0]["status"] as? Int == 200)
         #expect(objects[2]["node"] as? Int == 1)
         // Node 0 fails: refused, or first a keep-alive connection it closed when killed (the pool may
-        // hold more than one); node 1 answers.
+        // hold more than one); node 1 answers. (When the demo's health check, every 2 s, saw node 0
+        // dead between the two commands, the request goes to node 1 at once.)
         let attempts = objects[2]["attempts"] as? [[String: Any]] ?? []
-        #expect(attempts.map { $0["node"] as? Int }.suffix(2) == [0, 1])
+        #expect(attempts.last?["node"] as? Int == 1)
         #expect(attempts.last?["outcome"] as? String == "200")
-        #expect(attempts.dropLast().allSatisfy { ["connectionRefused", "connectionClosed"].contains($0["outcome"] as? String ?? "") })
+        #expect(attempts.dropLast().allSatisfy {
+            $0["node"] as? Int == 0 && ["connectionRefused", "connectionClosed"].contains($0["outcome"] as? String ?? "")
+        })
         #expect((objects[2]["body"] as? [String: Any])?["node"] as? String == "node-1")
     }
 

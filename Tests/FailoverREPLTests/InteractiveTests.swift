@@ -79,7 +79,7 @@ struct InteractiveTests {
             environment: ["TERM": "xterm", "HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "enable=no"])
         defer { terminal.terminate() }
         try await terminal.waitForNext("failover[0]> ")
-        terminal.send("get /api/echo -H 'Authorization: Bearer hunter2' -H 'X-Api-Token: t0k3n'\r")
+        terminal.send("get /api/echo?limit=2&api_key=k3y-value -H 'Authorization: Bearer hunter2' -H 'X-Api-Token: t0k3n'\r")
         try await terminal.waitForNext("failover[0]> ")
         try await pause()
         terminal.send("\u{04}")
@@ -87,6 +87,8 @@ struct InteractiveTests {
         let saved = try String(contentsOfFile: history, encoding: .utf8)
         #expect(!saved.contains("hunter2"))
         #expect(!saved.contains("t0k3n"))
+        #expect(!saved.contains("k3y-value"))
+        #expect(saved.contains("limit=2&api_key=<redacted>"))
         #expect(saved.contains("redacted"))
     }
 

@@ -297,7 +297,7 @@ struct ReloadAndMetricsTests {
             #expect(failures.totalValue == 1)
             let successes = try metrics.expectCounter("failover_attempts_total", [("node", "1"), ("outcome", "success")])
             #expect(successes.totalValue == 1)
-            #expect(try metrics.expectTimer("failover_attempt_duration", [("node", "1")]).values.count == 1)
+            #expect(try metrics.expectTimer("failover_attempt_duration_seconds", [("node", "1")]).values.count == 1)
             #expect(try metrics.expectCounter("failover_health_checks_total", [("node", "1"), ("result", "healthy")]).totalValue == 1)
             #expect(try metrics.expectCounter("failover_switches_total", [("reason", "failover")]).totalValue == 1)
         }

@@ -67,6 +67,9 @@ extension FailoverClient {
         try cluster.setWeight(weight, node: index)
     }
 
+    /// The tokens of the retry budget now (`nil` without a budget): what a gauge exports.
+    public var retryBudgetTokens: Double? { pipeline.budget?.available }
+
     /// The load-balancing policy in force.
     public var loadBalancing: LoadBalancing { cluster.loadBalancing }
 

@@ -27,7 +27,7 @@ public final class FailoverClient: Sendable {
     let healthChecker: HealthChecker
     let selectionStore: SelectionStore?
     let logger: Logger
-    private let pipeline: RequestPipeline
+    let pipeline: RequestPipeline
     let transport: any Transport
     let classifier: any ErrorClassifier
     /// Spans of requests, attempts and health checks; `nil` with the no-op tracer.

@@ -41,12 +41,17 @@ extension ClusterState {
             guard storage.records.indices.contains(index) else {
                 throw FailoverError(.invalidNode, nodeCount: storage.records.count, subject: String(index))
             }
+            let node = storage.records[index].node
             storage.records[index].node.isEnabled = enabled
             if enabled {
+                guard !node.isEnabled else { return }
                 storage.records[index].machine.enable()
+                events.append(.nodeEnabled(node: index, url: node.url))
                 return
             }
+            guard node.isEnabled else { return }
             storage.records[index].machine.disable()
+            events.append(.nodeDisabled(node: index, url: node.url))
             guard storage.current == index else { return }
             let next = storage.enabledByPriority.first { $0.machine.state.isEligible } ?? storage.enabledByPriority.first
             guard let next else { return }
@@ -64,8 +69,10 @@ extension ClusterState {
             guard storage.records.indices.contains(index) else {
                 throw FailoverError(.invalidNode, nodeCount: storage.records.count, subject: String(index))
             }
+            let changed = storage.records[index].node.priority != priority
             storage.records[index].node.priority = priority
             storage.records[index].priorityOverride = priority
+            if changed { events.append(.priorityChanged(node: index, url: storage.records[index].node.url, priority: priority)) }
             guard !storage.pinned, !storage.policy.balances,
                   let best = storage.enabledByPriority.first(where: { $0.machine.state.isEligible }),
                   best.node.index != storage.current

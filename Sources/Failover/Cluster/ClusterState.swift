@@ -163,6 +163,7 @@ final class ClusterState: Sendable {
             case .switchedNode(_, _, _, let reason): metrics.switched(reason: reason)
             case .nodeDown(let node, _, _): metrics.nodeUp(node, false)
             case .nodeRecovered(let node, _): metrics.nodeUp(node, true)
+            case .nodeEjected(let node, _, let ejection): metrics.ejected(node, reason: ejection.reason)
             default: break
             }
         }
@@ -390,6 +391,7 @@ final class ClusterState: Sendable {
     /// Records an attempt that failed on the node.
     func recordFailure(node: Node, outcome: AttemptOutcome, latency: Duration?) {
         metrics.attempt(node: node.index, success: false, latency: latency)
+        metrics.failure(node: node.index, outcome: outcome.identifier)
         mutate { storage, events in
             guard let position = storage.position(of: node) else { return }
             storage.records[position].metrics.recordRequest(success: false, latency: latency, error: outcome.identifier)

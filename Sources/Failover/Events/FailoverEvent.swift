@@ -45,6 +45,12 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
     case selectionRestored(node: Int, url: NodeURL, file: String)
     /// A node joined (configuration reloaded, or added in code).
     case nodeAdded(node: Int, url: NodeURL)
+    /// A node was taken out of service by hand (``FailoverClient/disable(node:)``).
+    case nodeDisabled(node: Int, url: NodeURL)
+    /// A disabled node was put back in service (``FailoverClient/enable(node:)``).
+    case nodeEnabled(node: Int, url: NodeURL)
+    /// A node's priority was changed (``FailoverClient/setPriority(_:node:)``).
+    case priorityChanged(node: Int, url: NodeURL, priority: Int)
     /// A node left (configuration reloaded, or removed in code).
     case nodeRemoved(url: NodeURL)
     /// A node stood out from its level's peers and is out of rotation for a while (outlier ejection).
@@ -72,6 +78,9 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
         case .healthCheckDone: "healthCheckDone"
         case .selectionRestored: "selectionRestored"
         case .nodeAdded: "nodeAdded"
+        case .nodeDisabled: "nodeDisabled"
+        case .nodeEnabled: "nodeEnabled"
+        case .priorityChanged: "priorityChanged"
         case .nodeRemoved: "nodeRemoved"
         case .configurationReloaded: "configurationReloaded"
         case .configurationReloadFailed: "configurationReloadFailed"
@@ -129,6 +138,12 @@ public enum FailoverEvent: Sendable, Hashable, CustomStringConvertible {
             return localized(.eventNodeAdded, node, url.description, language: language)
         case .nodeRemoved(let url):
             return localized(.eventNodeRemoved, url.description, language: language)
+        case .nodeDisabled(let node, let url):
+            return localized(.eventNodeDisabled, node, url.description, language: language)
+        case .nodeEnabled(let node, let url):
+            return localized(.eventNodeEnabled, node, url.description, language: language)
+        case .priorityChanged(let node, let url, let priority):
+            return localized(.eventPriorityChanged, node, url.description, priority, language: language)
         case .configurationReloaded(let count):
             return localized(.eventConfigurationReloaded, count, language: language)
         case .configurationReloadFailed(let error):

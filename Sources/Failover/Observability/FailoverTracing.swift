@@ -63,7 +63,7 @@ struct FailoverTracing: Sendable {
         span.attributes["http.request.method"] = request.method.rawValue
         span.attributes["server.address"] = node.url.host
         span.attributes["server.port"] = node.url.effectivePort
-        span.attributes["url.full"] = Self.redacted(node.url.url(for: request.path))
+        span.attributes["url.full"] = Redaction.url(node.url.url(for: request.path))
         span.attributes["failover.node"] = node.index
         if resend > 0 { span.attributes["http.request.resend_count"] = resend }
         let raw = try await ServiceContext.withValue(span.context) { try await body() }
@@ -92,7 +92,7 @@ struct FailoverTracing: Sendable {
         span.attributes["failover.node"] = node.index
         let result = await ServiceContext.withValue(span.context) { await body() }
         span.attributes["failover.healthy"] = result.healthy
-        if let path = result.path { span.attributes["url.full"] = Self.redacted(node.url.url(for: path)) }
+        if let path = result.path { span.attributes["url.full"] = Redaction.url(node.url.url(for: path)) }
         if let status = result.status { span.attributes["http.response.status_code"] = status }
         if let failure = result.failureIdentifier {
             span.attributes["error.type"] = failure
@@ -111,19 +111,6 @@ struct FailoverTracing: Sendable {
     static func reason(_ outcome: AttemptOutcome) -> String {
         if case .failure(let failure) = outcome, let tls = failure.tlsReason { return "\(failure.identifier):\(tls.rawValue)" }
         return outcome.identifier
-    }
-
-    /// A URL with the values of query parameters whose names look secret (TOKEN, SECRET, PASSWORD,
-    /// KEY) replaced by `<redacted>`.
-    static func redacted(_ url: String) -> String {
-        guard let query = url.firstIndex(of: "?") else { return url }
-        let pairs = url[url.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
-            guard let equals = pair.firstIndex(of: "="), ConfigurationEntry.isSecret(key: String(pair[pair.startIndex..<equals])) else {
-                return String(pair)
-            }
-            return String(pair[pair.startIndex...equals]) + "<redacted>"
-        }
-        return String(url[url.startIndex...query]) + pairs.joined(separator: "&")
     }
 }
 

@@ -6,11 +6,14 @@ import Synchronization
 /// | metric | type | dimensions |
 /// |---|---|---|
 /// | `failover_attempts_total` | counter | `node`, `outcome` (`success`, `failure`) |
-/// | `failover_attempt_duration` | timer (ns) | `node` |
+/// | `failover_attempt_failures_total` | counter | `node`, `outcome` (`503`, `connectionRefused`, `tlsFailure`...) |
+/// | `failover_attempt_duration_seconds` | timer (ns) | `node` |
 /// | `failover_health_checks_total` | counter | `node`, `result` (`healthy`, `unhealthy`) |
-/// | `failover_health_check_duration` | timer (ns) | `node` |
+/// | `failover_health_check_duration_seconds` | timer (ns) | `node` |
 /// | `failover_node_up` | gauge (1 or 0) | `node` |
-/// | `failover_switches_total` | counter | `reason` (`failover`, `manual`, `recovery`, `failback`, `disabled`, `removed`, `refresh`) |
+/// | `failover_switches_total` | counter | `reason` (`failover`, `manual`, `recovery`, `failback`, `disabled`, `removed`, `refresh`, `priority`) |
+/// | `failover_hedges_total` | counter | `node` (the node the hedge went to) |
+/// | `failover_ejections_total` | counter | `node`, `reason` (`failureRate`, `latency`) |
 ///
 /// `node` is the node's index, so the label set stays bounded by the number of nodes.
 struct MetricsRecorder: Sendable {
@@ -38,9 +41,23 @@ struct MetricsRecorder: Sendable {
         if let latency { instruments.duration.recordNanoseconds(latency.nanoseconds) }
     }
 
+    /// A failed attempt, by its outcome (`503`, `connectionRefused`...): bounded by the status codes
+    /// and failure kinds. Off the path of successful requests.
+    func failure(node: Int, outcome: String) {
+        counter("failover_attempt_failures_total", [("node", "\(node)"), ("outcome", outcome)]).increment()
+    }
+
     func healthCheck(node: Int, healthy: Bool, latency: Duration) {
         counter("failover_health_checks_total", [("node", "\(node)"), ("result", healthy ? "healthy" : "unhealthy")]).increment()
-        timer("failover_health_check_duration", [("node", "\(node)")]).recordNanoseconds(latency.nanoseconds)
+        timer("failover_health_check_duration_seconds", [("node", "\(node)")]).recordNanoseconds(latency.nanoseconds)
+    }
+
+    func hedged(to node: Int) {
+        counter("failover_hedges_total", [("node", "\(node)")]).increment()
+    }
+
+    func ejected(_ node: Int, reason: EjectionReason) {
+        counter("failover_ejections_total", [("node", "\(node)"), ("reason", reason.identifier)]).increment()
     }
 
     func nodeUp(_ node: Int, _ up: Bool) {
@@ -71,7 +88,7 @@ private struct AttemptInstruments: Sendable {
     init(node: Int, factory: any MetricsFactory) {
         successes = Counter(label: "failover_attempts_total", dimensions: [("node", "\(node)"), ("outcome", "success")], factory: factory)
         failures = Counter(label: "failover_attempts_total", dimensions: [("node", "\(node)"), ("outcome", "failure")], factory: factory)
-        duration = Timer(label: "failover_attempt_duration", dimensions: [("node", "\(node)")], factory: factory)
+        duration = Timer(label: "failover_attempt_duration_seconds", dimensions: [("node", "\(node)")], factory: factory)
     }
 }
 

@@ -52,6 +52,7 @@ extension RequestPipeline {
                     // The hedge delay passed with no answer: send to the second node too.
                     if running == 1, finished.isEmpty, budget?.withdraw() ?? true {
                         running += 1
+                        cluster.metrics.hedged(to: second.node.index)
                         group.addTask {
                             (second.node, try await performTracked(
                                 attempt, on: second, until: deadline, enforcesDeadline: enforcesDeadline, request: request, resend: 1))

@@ -40,6 +40,9 @@ public final class HTTPClientTransport: Transport {
                 configuration.connectionPool.retryConnectionEstablishment = false
                 configuration.redirectConfiguration = .disallow
                 configuration.decompression = .disabled
+                // The attempt spans are the client spans (one per attempt, with the URL's secrets
+                // redacted): AsyncHTTPClient's own span would repeat each one, with the query as written.
+                configuration.tracing.tracer = nil
                 ConnectionChecks.install(on: &configuration, profile: profile)
                 return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             }

@@ -48,7 +48,7 @@ struct CommandRunner: Sendable {
         case .disable(let index):
             let before = session.eventCount
             try client.disable(node: index)
-            let moved = session.events.dropFirst(before).map { $0.event.message(in: language) }
+            let moved = consequences(since: before)
             return .info(kind: "disable", lines: [localized(.replDisabled, index, language: language)] + moved)
         case .reset:
             client.reset()
@@ -68,12 +68,12 @@ struct CommandRunner: Sendable {
             }
             let before = session.eventCount
             client.setLoadBalancing(policy)
-            let moved = session.events.dropFirst(before).map { $0.event.message(in: language) }
+            let moved = session.events(since: before).map { $0.event.message(in: language) }
             return .info(kind: "balance", lines: [localized(.replBalanceSet, policy.rawValue, language: language)] + moved)
         case .priority(let index, let priority):
             let before = session.eventCount
             try client.setPriority(priority, node: index)
-            let moved = session.events.dropFirst(before).map { $0.event.message(in: language) }
+            let moved = consequences(since: before)
             return .info(kind: "priority", lines: [localized(.replPrioritySet, index, priority, language: language)] + moved)
         case .add(let text, let priority):
             guard case .success(let url) = NodeURL.parse(text) else {
@@ -102,7 +102,7 @@ struct CommandRunner: Sendable {
         let eventsBefore = session.eventCount
         do {
             let node = try change()
-            var lines = session.events.dropFirst(eventsBefore).map { $0.event.message(in: language) }
+            var lines = session.events(since: eventsBefore).map { $0.event.message(in: language) }
             if node.index == before, lines.isEmpty {
                 lines = [localized(.replAlreadyCurrent, node.index, node.url.description, language: language)]
             }
@@ -150,9 +150,20 @@ struct CommandRunner: Sendable {
         }
     }
 
+    /// What an admin command caused beside itself (a switch...), in words: the event of the action
+    /// itself is already the command's own line.
+    private func consequences(since count: Int) -> [String] {
+        session.events(since: count).compactMap { recorded in
+            switch recorded.event {
+            case .nodeDisabled, .nodeEnabled, .priorityChanged: nil
+            default: recorded.event.message(in: language)
+            }
+        }
+    }
+
     /// The switches and node transitions since a point, worth showing after a request.
     private func newEvents(since count: Int) -> [FailoverEvent] {
-        session.events.dropFirst(count).map(\.event).filter {
+        session.events(since: count).map(\.event).filter {
             switch $0 {
             case .switchedNode, .nodeDown, .nodeRecovered, .allNodesDown, .nodeStalled, .nodeResumed: true
             default: false

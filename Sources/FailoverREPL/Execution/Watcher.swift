@@ -25,7 +25,7 @@ struct Watcher: Sendable {
             let status = session.client.status()
             snapshots.append(status)
             if !json {
-                let events = session.events.dropFirst(eventsBefore).suffix(8)
+                let events = session.events(since: eventsBefore).suffix(8)
                 var lines = TextRenderer(style: style).nodes(status)
                 if !events.isEmpty {
                     lines.append(localized(.replWatchEvents))
@@ -49,7 +49,7 @@ struct Watcher: Sendable {
             }
             if Task.isCancelled { break }
         }
-        return .watched(snapshots: snapshots, events: Array(session.events.dropFirst(eventsBefore)))
+        return .watched(snapshots: snapshots, events: Array(session.events(since: eventsBefore)))
     }
 }
 

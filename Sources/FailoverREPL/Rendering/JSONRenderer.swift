@@ -1,5 +1,6 @@
 import OrderedJSON
 import Failover
+import FailoverDashboard
 import Foundation
 import Localization
 import NIOCore
@@ -15,7 +16,7 @@ struct JSONRenderer: Sendable {
         case .response(let response, let showHeaders, let events):
             fields += [
                 ("status", .integer(Int(response.status.code))), ("node", .integer(response.node.index)),
-                ("url", .string(response.url)), ("attempts", attempts(response.attempts)),
+                ("url", .string(Redaction.url(response.url))), ("attempts", attempts(response.attempts)),
                 ("durationMs", JSONValue.milliseconds(response.duration)),
             ]
             if showHeaders {
@@ -71,29 +72,7 @@ struct JSONRenderer: Sendable {
     }
 
     func nodes(_ status: FailoverStatus) -> [(String, JSONValue)] {
-        [
-            ("current", .integer(status.current)), ("loadBalancing", .string(status.loadBalancing.rawValue)),
-            ("nodes", .array(status.nodes.map { node in
-                .object([
-                    ("index", .integer(node.index)), ("url", .string(node.url.description)), ("role", .string(node.role.rawValue)),
-                    ("state", .string(node.state.rawValue)), ("badge", .string(node.badge.rawValue)),
-                    ("latencyMs", node.metrics.latencyEWMA.map(JSONValue.milliseconds) ?? .null),
-                    ("consecutiveFailures", .integer(node.consecutiveFailures)),
-                    ("totalRequests", .integer(node.totalRequests)), ("failedRequests", .integer(node.failedRequests)),
-                    ("uptime", node.metrics.uptime.map { .number($0.rounded(toPlaces: 4)) } ?? .null),
-                    ("protocol", node.lastProtocol.map { .string($0.rawValue) } ?? .null),
-                    ("priority", .integer(node.priority)), ("weight", .integer(node.weight)), ("inFlight", .integer(node.inFlight)),
-                    ("share", node.share.map { .number($0.rounded(toPlaces: 4)) } ?? .null),
-                    ("ejection", node.ejection.map { ejection in
-                        .object([
-                            ("reason", .string(ejection.reason.identifier)), ("seconds", JSONValue.milliseconds(ejection.duration)),
-                            ("count", .integer(ejection.count)), ("message", .string(ejection.reason.message(in: language))),
-                        ])
-                    } ?? .null),
-                    ("current", .bool(node.isCurrent)),
-                ])
-            })),
-        ]
+        StatusJSON.fields(status, language: language)
     }
 
     /// Each attempt's node, outcome and duration; a TLS failure's `reason` and its message. The
@@ -123,10 +102,7 @@ struct JSONRenderer: Sendable {
     }
 
     func event(_ event: FailoverEvent, date: Date?) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("kind", .string(event.kind))]
-        if let date { fields.append(("time", .string(ISO8601DateFormatter().string(from: date)))) }
-        fields.append(("message", .string(event.message(in: language))))
-        return .object(fields)
+        StatusJSON.event(event, date: date, language: language)
     }
 
     private func source(_ source: ValueSource?) -> JSONValue {

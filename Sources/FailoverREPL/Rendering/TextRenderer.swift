@@ -135,13 +135,8 @@ struct TextRenderer: Sendable {
 }
 
 /// Hides the values of headers that carry credentials.
-enum Redaction {
-    static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
-
-    static func isSecret(header name: String) -> Bool {
-        secretHeaders.contains(name.lowercased()) || ConfigurationEntry.isSecret(key: name)
-    }
-
+extension Redaction {
+    /// A header's value as shown: the localized placeholder for a secret one.
     static func headerValue(name: String, value: String, language: Language) -> String {
         isSecret(header: name) ? localized(.replConfigRedacted, language: language) : value
     }

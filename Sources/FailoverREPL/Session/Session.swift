@@ -4,12 +4,6 @@ import Foundation
 import Localization
 import Synchronization
 
-/// An event as the REPL recorded it, with when it happened.
-struct RecordedEvent: Sendable {
-    var date: Date
-    var event: FailoverEvent
-}
-
 /// A value behind a lock, shareable by reference.
 final class LockedBox<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
@@ -28,29 +22,25 @@ final class Session: Sendable {
     let demo: DemoCluster?
     /// The demo's CA and certificates, with `--demo --tls`.
     let demoTLS: DemoTLSSetup?
-    private let recorded = LockedBox<[RecordedEvent]>([])
+    /// The latest events (health-check rounds excluded).
+    let history: EventHistory
     private let paths = Mutex<[String]>([])
-    static let eventCapacity = 500
 
     init(client: FailoverClient, demo: DemoCluster?, demoTLS: DemoTLSSetup? = nil) {
         self.client = client
         self.demo = demo
         self.demoTLS = demoTLS
-        let recorded = recorded
-        client.observeEvents { event in
-            guard event.kind != "healthCheckDone" else { return }
-            recorded.withLock { events in
-                events.append(RecordedEvent(date: Date(), event: event))
-                if events.count > Self.eventCapacity { events.removeFirst(events.count - Self.eventCapacity) }
-            }
-        }
+        history = EventHistory(client: client)
     }
 
-    /// The events recorded so far (health-check rounds excluded), oldest first.
-    var events: [RecordedEvent] { recorded.withLock { $0 } }
+    /// The events kept (health-check rounds excluded), oldest first.
+    var events: [RecordedEvent] { history.events }
 
     /// How many events have been recorded (to find the ones a command produced).
-    var eventCount: Int { recorded.withLock { $0.count } }
+    var eventCount: Int { history.count }
+
+    /// The events recorded since `count` events had been.
+    func events(since count: Int) -> [RecordedEvent] { history.events(since: count) }
 
     /// Remembers a path for completion (most recent first, at most 50).
     func remember(path: String) {
