@@ -16,7 +16,6 @@ let package = Package(
         .library(name: "FailoverOpenAPI", targets: ["FailoverOpenAPI"]),
         .library(name: "FailoverREPL", targets: ["FailoverREPL"]),
         .library(name: "FailoverDashboard", targets: ["FailoverDashboard"]),
-        .library(name: "FailoverCLI", targets: ["FailoverCLI"]),
         .executable(name: "failover", targets: ["failover"]),
         .executable(name: "failover-bench", targets: ["failover-bench"]),
     ],
@@ -39,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // OTLP/HTTP only (protobuf or JSON), for `failover`'s exporter: gRPC would add grpc-swift to the build.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .target(
@@ -126,15 +127,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(
-            name: "FailoverCLI",
+        .executableTarget(
+            name: "failover",
             dependencies: [
                 "FailoverREPL", "FailoverDashboard", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "failover", dependencies: ["FailoverCLI"], swiftSettings: strict),
         .executableTarget(
             name: "failover-bench",
             dependencies: [

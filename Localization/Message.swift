@@ -854,8 +854,8 @@ public enum Message: String, Sendable, CaseIterable {
     case replNodesCurrent = "repl.nodes.current"
     /// Node %1$d is out of rotation for %2$d s: %3$@
     case replNodesEjected = "repl.nodes.ejected"
-    /// OTEL_EXPORTER_OTLP_ENDPOINT is set, but this failover exports no traces: build failover-otel (Extras/FailoverOTel, see the README) to send them to an OpenTelemetry collector.
-    case replOtelHint = "repl.otelHint"
+    /// OpenTelemetry could not start (check the OTEL_* variables): %@
+    case replOtelFailed = "repl.otelFailed"
     /// Node %1$d now has priority %2$d
     case replPrioritySet = "repl.priority.set"
     /// failover[%d]> 

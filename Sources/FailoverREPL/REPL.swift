@@ -18,9 +18,6 @@ public enum REPL {
     public static func run(options: REPLOptions, environment: [String: String]) async -> Int32 {
         Language.current = options.language ?? Language.resolve(environment: environment)
         let console = Console()
-        if environment["OTEL_EXPORTER_OTLP_ENDPOINT"].map({ !$0.isEmpty }) ?? false, !options.exportsTraces {
-            console.err([localized(.replOtelHint)])
-        }
         let session: Session
         let dashboard: DashboardServer?
         do {

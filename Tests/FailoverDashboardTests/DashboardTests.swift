@@ -1,7 +1,9 @@
 import Failover
 @testable import FailoverDashboard
+import AsyncHTTPClient
 import FailoverDemo
 import Foundation
+import Hummingbird
 import InMemoryTracing
 import NIOHTTP1
 import OrderedJSON
@@ -67,6 +69,48 @@ struct DashboardTests {
     @Test func escapingCoversEveryCharacterOfMarkup() {
         #expect(DashboardPage.escape(#"<a href="x" title='y'>&</a>"#) == "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;")
         #expect(DashboardPage.scriptJSON(.string("</script><!--&")) == #""\u003c/script\u003e\u003c!--\u0026""#)
+    }
+
+    @Test func anAppMountsTheDashboardUnderAPrefix() async throws {
+        let cluster = try await DemoCluster.start(count: 2)
+        var configuration = try FailoverClient.Configuration(primary: cluster.baseURLs[0], backups: [cluster.baseURLs[1]])
+        configuration.healthCheck.interval = .zero
+        configuration.selectionTTL = .zero
+        let client = FailoverClient(configuration: configuration)
+        let dashboard = Dashboard(client: client, token: "app-token")
+        let router = Router()
+        router.get("/") { _, _ in "the app" }
+        dashboard.addRoutes(to: router.group("admin"))
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { portSink.yield($0.localAddress?.port ?? 0) })
+        let serving = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        func send(_ method: HTTPMethod, _ path: String, token: String? = nil) async throws -> (Int, String) {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+            request.method = method
+            if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
+            let response = try await http.execute(request, timeout: .seconds(30))
+            return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        }
+        #expect(try await send(.GET, "/").1 == "the app")
+        let page = try await send(.GET, "/admin")
+        #expect(page.0 == 200)
+        #expect(page.1.contains("<!doctype html>"))
+        #expect(JSONValue.parse(try await send(.GET, "/admin/nodes").1)?["nodes"]?.array?.count == 2)
+        #expect(try await send(.POST, "/admin/nodes/1/disable").0 == 401)
+        #expect(try await send(.POST, "/admin/nodes/1/disable", token: "app-token").0 == 200)
+        #expect(client.status().nodes[1].state == .disabled)
+        #expect(try await send(.GET, "/admin/metrics").0 == 404)
+        dashboard.close()
+        serving.cancel()
+        _ = await serving.result
+        try await http.shutdown()
+        try await client.shutdown()
+        await cluster.shutdown()
     }
 
     // MARK: JSON and actions
@@ -223,6 +267,30 @@ struct DashboardTests {
             #expect(after.samples("failover_node_info").count == 3)
             #expect(after.value("failover_node_state", ["node": "1", "state": "healthy"]).map { $0 <= 1 } == true)
             #expect(after.value("failover_node_priority", ["node": "2"]) == 2)
+        }
+    }
+
+    /// The example alert rules and Grafana dashboard of `Resources/monitoring` name series that exist.
+    @Test func theShippedAlertsAndDashboardNameRealSeries() async throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources/monitoring")
+        let alerts = try String(contentsOf: directory.appendingPathComponent("failover-alerts.yml"), encoding: .utf8)
+        let grafana = try String(contentsOf: directory.appendingPathComponent("grafana-dashboard.json"), encoding: .utf8)
+        #expect(JSONValue.parse(grafana)?["panels"]?.array?.isEmpty == false)
+        let used = Set((alerts + grafana).matches(of: /failover_[a-z_]+/).map { String($0.output) })
+        #expect(used.count >= 12)
+        try await DashboardHarness.with(configure: { configuration, _ in
+            configuration.retry.budget = .init()
+        }) { harness in
+            await harness.cluster[0].setFault(.status(503))
+            _ = try await harness.client.get("/api/stats")
+            _ = await harness.client.checkAllNodes()
+            let scrape = try PrometheusText(parsing: try await harness.get("/metrics").body)
+            // Counters made at their first increment: a hedge, an ejection.
+            let families = Set(scrape.samples.map(\.name)).union(scrape.types.keys).union(["failover_hedges_total", "failover_ejections_total"])
+            for name in used.sorted() {
+                #expect(families.contains(name), "\(name) is in Resources/monitoring but not in a scrape")
+            }
         }
     }
 

@@ -20,9 +20,6 @@ public struct REPLOptions: Sendable {
     public var noColor = false
     /// Where the history is kept (`--history-file`).
     public var historyFile: String?
-    /// Whether the program exports traces (the `failover-otel` build): no hint about
-    /// `OTEL_EXPORTER_OTLP_ENDPOINT` then.
-    public var exportsTraces = false
     /// Where to serve the dashboard (`--dashboard [ADDR]`), as typed; `nil` for no dashboard.
     public var dashboard: String?
 

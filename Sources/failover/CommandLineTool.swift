@@ -1,23 +1,10 @@
 import ArgumentParser
 import FailoverDashboard
-public import FailoverREPL
+import FailoverREPL
 import Foundation
 import Localization
 
-/// The command line of `failover` (and of `failover-otel`, which adds an exporter around it):
-/// arguments -> options -> `REPL.run`.
-public enum CommandLineTool {
-    /// Parses the arguments and runs the REPL.
-    ///
-    /// - Parameters:
-    ///   - arguments: The arguments after the program's name.
-    ///   - adjust: A last change to the options (`failover-otel` sets ``REPLOptions/exportsTraces``).
-    /// - Returns: The exit code (`--help` and `--version` print and exit here).
-    public static func run(arguments: [String], adjust: @Sendable (inout REPLOptions) -> Void = { _ in }) async -> Int32 {
-        await FailoverCommand.run(arguments: arguments, adjust: adjust)
-    }
-}
-
+/// The command line of `failover`: arguments -> options -> `REPL.run`.
 struct FailoverCommand: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(commandName: "failover", abstract: localized(.appAbstract))
@@ -88,7 +75,7 @@ struct FailoverCommand: AsyncParsableCommand {
         return result
     }
 
-    static func run(arguments given: [String], adjust: @Sendable (inout REPLOptions) -> Void) async -> Int32 {
+    static func run(arguments given: [String]) async -> Int32 {
         let parsed: any ParsableCommand
         do {
             parsed = try parseAsRoot(arguments(given))
@@ -124,7 +111,6 @@ struct FailoverCommand: AsyncParsableCommand {
         options.noColor = command.noColor
         options.historyFile = command.historyFile
         options.dashboard = command.dashboard
-        adjust(&options)
         return await REPL.run(options: options, environment: ProcessInfo.processInfo.environment)
     }
 
