@@ -294,6 +294,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchWorstOf = "bench.worstOf"
     /// also set as %1$@ (%2$@) to a different value; keep only one
     case configConflict = "config.conflict"
+    /// “%@” carries credentials (user:password@), which would go to every node and show wherever the URL does: send them in a header instead
+    case configCredentialsInURL = "config.credentialsInURL"
     /// "%1$@" is the same node as %2$@ (%3$@)
     case configDuplicateNode = "config.duplicateNode"
     /// is empty; remove the line or give a value
@@ -326,8 +328,12 @@ public enum Message: String, Sendable, CaseIterable {
     case configNegativeDuration = "config.negativeDuration"
     /// is set but %@ is not: there is no such node
     case configOptionOfMissingNode = "config.optionOfMissingNode"
+    /// %d problems in the configuration:
+    case configProblems = "config.problems"
     /// "%@" must not have a query or a fragment
     case configQueryOrFragment = "config.queryOrFragment"
+    /// %@ (an error with STRICT_CONFIG=true)
+    case configStrict = "config.strict"
     /// %1$@, column %2$d: %3$@
     case configSyntax = "config.syntax"
     /// the key in "%@" is encrypted: set TLS_CLIENT_KEY_PASSWORD
@@ -348,6 +354,10 @@ public enum Message: String, Sendable, CaseIterable {
     case configUnsupportedScheme = "config.unsupportedScheme"
     /// "%1$@" can be read by other users; run chmod 600 %1$@
     case configWarningKeyReadable = "config.warning.keyReadable"
+    /// not a key of swift-failover, ignored
+    case configWarningUnknownKey = "config.warning.unknownKey"
+    /// not a key of swift-failover, ignored: did you mean %@?
+    case configWarningUnknownKeySuggestion = "config.warning.unknownKeySuggestion"
     /// "%@" must be more than 0
     case configZeroDuration = "config.zeroDuration"
     /// Check

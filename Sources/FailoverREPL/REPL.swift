@@ -255,8 +255,8 @@ struct Loop {
     }
 }
 
-/// Keeps credentials out of the history file: header values of secret headers, and values of
-/// secret-looking query parameters, become `<redacted>`.
+/// Keeps credentials out of the history file: header values of secret headers, values of
+/// secret-looking query parameters, and passwords in URLs become `<redacted>`.
 enum HistoryRedaction {
     private static let header = try! NSRegularExpression(
         pattern: "((?:proxy-)?authorization|cookie|[A-Za-z0-9-]*(?:token|secret|password|key)[A-Za-z0-9-]*)\\s*:\\s*[^'\"]*",
@@ -265,9 +265,11 @@ enum HistoryRedaction {
         pattern: "([?&][A-Za-z0-9_.~-]*(?:token|secret|password|key)[A-Za-z0-9_.~-]*=)[^&#\\s'\"]*",
         options: [.caseInsensitive])
 
+    private static let userInfo = try! NSRegularExpression(pattern: "(://[^/?#@\\s:]*:)[^/?#@\\s]*@")
+
     static func redact(_ line: String) -> String {
         var line = line
-        for (pattern, template) in [(header, "$1: <redacted>"), (query, "$1<redacted>")] {
+        for (pattern, template) in [(header, "$1: <redacted>"), (query, "$1<redacted>"), (userInfo, "$1<redacted>@")] {
             line = pattern.stringByReplacingMatches(in: line, range: NSRange(line.startIndex..., in: line), withTemplate: template)
         }
         return line

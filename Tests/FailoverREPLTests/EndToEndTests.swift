@@ -295,4 +295,36 @@ struct BalancingEndToEndTests {
         #expect((objects[10]["message"] as? String)?.hasPrefix("Node 3 (http://127.0.0.1:9) removed") == true)
         #expect((objects[11]["nodes"] as? [[String: Any]])?.count == 3)
     }
+
+    @Test func aMisspelledKeyIsAWarningAndAnErrorWithStrictConfig() throws {
+        let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("API_BASE_URL=http://127.0.0.1:9\nBACKUP_URL1=http://127.0.0.1:10\nHEALTH_CHECK_INTERVAL=0\n".utf8)
+            .write(to: URL(fileURLWithPath: directory + "/.env"))
+        let lenient = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("Warning: BACKUP_URL1 (.env line 2): not a key of swift-failover, ignored: did you mean BACKUP_URL_1?"))
+        let strict = try FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["STRICT_CONFIG": "true", "FAILOVER_LANG": "fr"])
+        #expect(strict.status == 2)
+        #expect(strict.stdout.isEmpty)
+        #expect(strict.stderr.contains("BACKUP_URL1 (.env, ligne 2)\u{00A0}: n’est pas une clé de swift-failover"))
+        #expect(strict.stderr.contains("(une erreur avec STRICT_CONFIG=true)"))
+    }
+
+    @Test func threeInvalidValuesAreListedTogetherInBothLanguages() throws {
+        let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("API_BASE_URL=http://127.0.0.1:9\nREQUEST_TIMEOUT=soon\nMAX_RETRIES=many\nFAILBACK=sometimes\n".utf8)
+            .write(to: URL(fileURLWithPath: directory + "/.env"))
+        for (language, header, line) in [("en", "3 problems in the configuration:", "line "), ("fr", "3 problèmes dans la configuration\u{00A0}:", "ligne ")] {
+            let result = try FailoverBinary.run(["--lang", language, "-c", "nodes"], directory: directory)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains(header))
+            for (key, number) in [("REQUEST_TIMEOUT", 2), ("MAX_RETRIES", 3), ("FAILBACK", 4)] {
+                #expect(result.stderr.contains("  - \(key) (.env\(language == "fr" ? "," : "") \(line)\(number))"), "\(key) in \(language)")
+            }
+        }
+    }
 }

@@ -9,7 +9,7 @@ extension FailoverClient.Configuration {
         "HEALTH_CHECK_PATHS", "HEALTH_RISE", "HEALTH_FALL", "FAILBACK", "STALL_TIMEOUT",
         "SELECTION_TTL", "STATE_FILE", "FAILOVER_LANG", "TLS_CA_FILE", "TLS_CLIENT_CERT_FILE", "TLS_CLIENT_KEY_FILE",
         "TLS_CLIENT_KEY_PASSWORD", "TLS_PINNED_KEYS", "TLS_MIN_VERSION", "HTTP_VERSION", "LOAD_BALANCING",
-        "API_BASE_URL_PRIORITY", "API_BASE_URL_WEIGHT", "BACKUP_URL_n_PRIORITY", "BACKUP_URL_n_WEIGHT",
+        "API_BASE_URL_PRIORITY", "API_BASE_URL_WEIGHT", "BACKUP_URL_n_PRIORITY", "BACKUP_URL_n_WEIGHT", "STRICT_CONFIG",
     ]
 
     /// Reads the configuration from the process environment and `.env` files.
@@ -46,6 +46,7 @@ extension FailoverClient.Configuration {
     /// | `LOAD_BALANCING` | `failover`, `round_robin`, `least_request` or `ewma` | `failover` |
     /// | `API_BASE_URL_PRIORITY`, `BACKUP_URL_n_PRIORITY` | integer >= 0, priority level (lower first) | the index; 0 for all under a balancing policy when none is given |
     /// | `API_BASE_URL_WEIGHT`, `BACKUP_URL_n_WEIGHT` | integer >= 0, weight under `round_robin` | 1 |
+    /// | `STRICT_CONFIG` | `true` turns the warnings (a misspelled key...) into errors | `false` |
     ///
     /// File paths are relative to `directory`. `SSL_CERT_FILE`, read from the process environment,
     /// replaces the system's trust store, as with OpenSSL.
@@ -57,76 +58,166 @@ extension FailoverClient.Configuration {
     ///   - directory: Where the `.env` files are looked for.
     ///   - mode: The mode for `.env.[mode]` files, if any.
     ///   - envFiles: Files to read instead of the directory's, lowest precedence first (a missing one is an error).
+    /// A key that looks like one of ours but is not (`BACKUP_URL1`, `REQUEST_TIMOUT`, an unknown
+    /// `FAILOVER_` key) gives a ``ConfigurationWarning`` in ``warnings`` naming the key it probably
+    /// meant; with `STRICT_CONFIG=true` it is an error.
+    ///
     /// - Returns: The configuration, with ``sources`` telling where each value came from.
-    /// - Throws: ``ConfigurationError`` naming the key, the file and the line of the first invalid value.
+    /// - Throws: ``ConfigurationError`` naming the key, the file and the line of the first invalid
+    ///   value, and carrying every other one in ``ConfigurationError/others``: all are reported at once.
     public static func load(
         environment: [String: String] = ProcessInfo.processInfo.environment, directory: String = ".",
         mode: String? = nil, envFiles: [String]? = nil
     ) throws(ConfigurationError) -> Self {
-        let files = try EnvironmentFiles.load(directory: directory, mode: mode, explicitFiles: envFiles, environment: environment)
-        var reader = KeyReader(sources: ConfigurationSources(environment: environment, files: files))
+        // Every problem is recorded and reading goes on with the default, so that one error reports
+        // all of them at once.
+        var problems: [ConfigurationError] = []
+        let files = EnvironmentFiles.load(directory: directory, mode: mode, explicitFiles: envFiles, environment: environment, problems: &problems)
+        let sources = ConfigurationSources(environment: environment, files: files)
+        var reader = KeyReader(sources: sources)
+        func check<Value>(_ fallback: Value, _ read: (inout KeyReader) throws(ConfigurationError) -> Value) -> Value {
+            do {
+                return try read(&reader)
+            } catch {
+                problems.append(error)
+                return fallback
+            }
+        }
 
-        guard let primary = try reader.value("API_BASE_URL", aliases: ["BASE_URL"]) else {
-            throw ConfigurationError(.missingPrimary, key: "API_BASE_URL", source: .environment)
+        let primary = check(nil) { reader throws(ConfigurationError) in try reader.value("API_BASE_URL", aliases: ["BASE_URL"]) }
+        // A file that cannot be read, or a line that does not parse, may be where the primary is:
+        // then that problem is the one to report, not a missing primary.
+        let fileProblem = problems.contains { problem in
+            switch problem.kind {
+            case .fileNotFound, .unreadableFile, .syntax: true
+            default: false
+            }
+        }
+        if primary == nil, !fileProblem, !problems.contains(where: { ["API_BASE_URL", "VITE_API_BASE_URL", "BASE_URL", "VITE_BASE_URL"].contains($0.key) }) {
+            problems.append(ConfigurationError(.missingPrimary, key: "API_BASE_URL", source: .environment))
         }
         var nodes: [(url: NodeURL, found: ConfigurationSources.Found)] = []
-        func addNode(_ found: ConfigurationSources.Found) throws(ConfigurationError) {
-            let url = try ConfigurationError.nodeURL(found.value, key: found.name, source: found.source)
-            if let other = nodes.first(where: { $0.url.sameEndpoint(as: url) }) {
-                throw ConfigurationError(
-                    .duplicateNode(value: found.value, otherKey: other.found.name, otherSource: other.found.source),
-                    key: found.name, source: found.source)
+        func addNode(_ found: ConfigurationSources.Found) {
+            do throws(ConfigurationError) {
+                let url = try ConfigurationError.nodeURL(found.value, key: found.name, source: found.source)
+                if let other = nodes.first(where: { $0.url.sameEndpoint(as: url) }) {
+                    throw ConfigurationError(
+                        .duplicateNode(value: found.value, otherKey: other.found.name, otherSource: other.found.source),
+                        key: found.name, source: found.source)
+                }
+                nodes.append((url, found))
+            } catch {
+                problems.append(error)
             }
-            nodes.append((url, found))
         }
-        try addNode(primary)
+        if let primary { addNode(primary) }
         for number in reader.backupNumbers() {
-            guard let found = try reader.value("BACKUP_URL_\(number)"), !found.value.isEmpty else { continue }
-            try addNode(found)
+            guard let found = check(nil, { reader throws(ConfigurationError) in try reader.value("BACKUP_URL_\(number)") }),
+                  !found.value.isEmpty
+            else { continue }
+            addNode(found)
         }
 
         var configuration = Self(nodes: nodes.map(\.url))
-        configuration.sources["API_BASE_URL"] = primary.source
+        if let primary { configuration.sources["API_BASE_URL"] = primary.source }
         for node in nodes.dropFirst() {
             let plain = node.found.name.hasPrefix("VITE_") ? String(node.found.name.dropFirst(5)) : node.found.name
             configuration.sources[plain] = node.found.source
         }
         let defaults = Self(nodes: [])
-        configuration.timeouts.request = try reader.duration("REQUEST_TIMEOUT", default: defaults.timeouts.request, allowZero: false)
-        configuration.timeouts.total = try reader.duration("TOTAL_TIMEOUT", default: defaults.timeouts.total, allowZero: false)
-        configuration.timeouts.connect = try reader.duration("CONNECT_TIMEOUT", default: defaults.timeouts.connect, allowZero: false)
-        configuration.retry.maxRetries = try reader.integer("MAX_RETRIES", default: defaults.retry.maxRetries, minimum: 0)
-        configuration.retry.maxFailoverAttempts = try reader.optionalInteger("MAX_FAILOVER_ATTEMPTS", minimum: 0)
-        configuration.retry.baseDelay = try reader.duration("RETRY_DELAY", default: defaults.retry.baseDelay, allowZero: true)
-        configuration.retry.maxDelay = try reader.duration("RETRY_MAX_DELAY", default: defaults.retry.maxDelay, allowZero: true)
-        configuration.healthCheck.interval = try reader.duration("HEALTH_CHECK_INTERVAL", default: defaults.healthCheck.interval, allowZero: true)
-        configuration.healthCheck.timeout = try reader.duration("HEALTH_CHECK_TIMEOUT", default: defaults.healthCheck.timeout, allowZero: false)
-        configuration.healthCheck.paths = try reader.paths("HEALTH_CHECK_PATHS", default: defaults.healthCheck.paths)
-        configuration.healthCheck.rise = try reader.integer("HEALTH_RISE", default: defaults.healthCheck.rise, minimum: 1)
-        configuration.healthCheck.fall = try reader.integer("HEALTH_FALL", default: defaults.healthCheck.fall, minimum: 1)
-        configuration.failback = try reader.choice("FAILBACK", default: Failback.automatic)
-        configuration.stallDetection = try reader.stallDetection("STALL_TIMEOUT", default: defaults.stallDetection)
-        configuration.selectionTTL = try reader.duration("SELECTION_TTL", default: defaults.selectionTTL, allowZero: true)
-        if let found = try reader.value("STATE_FILE") {
+        configuration.timeouts.request = check(defaults.timeouts.request) { reader throws(ConfigurationError) in
+            try reader.duration("REQUEST_TIMEOUT", default: defaults.timeouts.request, allowZero: false)
+        }
+        configuration.timeouts.total = check(defaults.timeouts.total) { reader throws(ConfigurationError) in
+            try reader.duration("TOTAL_TIMEOUT", default: defaults.timeouts.total, allowZero: false)
+        }
+        configuration.timeouts.connect = check(defaults.timeouts.connect) { reader throws(ConfigurationError) in
+            try reader.duration("CONNECT_TIMEOUT", default: defaults.timeouts.connect, allowZero: false)
+        }
+        configuration.retry.maxRetries = check(defaults.retry.maxRetries) { reader throws(ConfigurationError) in
+            try reader.integer("MAX_RETRIES", default: defaults.retry.maxRetries, minimum: 0)
+        }
+        configuration.retry.maxFailoverAttempts = check(nil) { reader throws(ConfigurationError) in
+            try reader.optionalInteger("MAX_FAILOVER_ATTEMPTS", minimum: 0)
+        }
+        configuration.retry.baseDelay = check(defaults.retry.baseDelay) { reader throws(ConfigurationError) in
+            try reader.duration("RETRY_DELAY", default: defaults.retry.baseDelay, allowZero: true)
+        }
+        configuration.retry.maxDelay = check(defaults.retry.maxDelay) { reader throws(ConfigurationError) in
+            try reader.duration("RETRY_MAX_DELAY", default: defaults.retry.maxDelay, allowZero: true)
+        }
+        configuration.healthCheck.interval = check(defaults.healthCheck.interval) { reader throws(ConfigurationError) in
+            try reader.duration("HEALTH_CHECK_INTERVAL", default: defaults.healthCheck.interval, allowZero: true)
+        }
+        configuration.healthCheck.timeout = check(defaults.healthCheck.timeout) { reader throws(ConfigurationError) in
+            try reader.duration("HEALTH_CHECK_TIMEOUT", default: defaults.healthCheck.timeout, allowZero: false)
+        }
+        configuration.healthCheck.paths = check(defaults.healthCheck.paths) { reader throws(ConfigurationError) in
+            try reader.paths("HEALTH_CHECK_PATHS", default: defaults.healthCheck.paths)
+        }
+        configuration.healthCheck.rise = check(defaults.healthCheck.rise) { reader throws(ConfigurationError) in
+            try reader.integer("HEALTH_RISE", default: defaults.healthCheck.rise, minimum: 1)
+        }
+        configuration.healthCheck.fall = check(defaults.healthCheck.fall) { reader throws(ConfigurationError) in
+            try reader.integer("HEALTH_FALL", default: defaults.healthCheck.fall, minimum: 1)
+        }
+        configuration.failback = check(Failback.automatic) { reader throws(ConfigurationError) in
+            try reader.choice("FAILBACK", default: Failback.automatic)
+        }
+        configuration.stallDetection = check(defaults.stallDetection) { reader throws(ConfigurationError) in
+            try reader.stallDetection("STALL_TIMEOUT", default: defaults.stallDetection)
+        }
+        configuration.selectionTTL = check(defaults.selectionTTL) { reader throws(ConfigurationError) in
+            try reader.duration("SELECTION_TTL", default: defaults.selectionTTL, allowZero: true)
+        }
+        configuration.stateFile = check(nil) { reader throws(ConfigurationError) in
+            guard let found = try reader.value("STATE_FILE") else { return nil }
             guard !found.value.trimmingWhitespace().isEmpty else {
                 throw ConfigurationError(.emptyValue, key: found.name, source: found.source)
             }
-            configuration.stateFile = found.value
+            return found.value
         }
-        if let found = try reader.value("FAILOVER_LANG") {
+        configuration.language = check(nil) { reader throws(ConfigurationError) in
+            guard let found = try reader.value("FAILOVER_LANG") else { return nil }
             guard let language = Language(tag: found.value) else {
                 throw ConfigurationError(.invalidChoice(found.value, allowed: Language.allCases.map(\.rawValue)), key: found.name, source: found.source)
             }
-            configuration.language = language
+            return language
         }
-        configuration.tls = try reader.tls(directory: directory, environment: environment, warnings: &configuration.warnings)
-        configuration.httpVersion = try reader.choice("HTTP_VERSION", default: HTTPVersionPolicy.automatic)
-        configuration.loadBalancing = try reader.choice("LOAD_BALANCING", default: LoadBalancing.failover)
-        configuration.nodeOptions = try reader.nodeOptions(
-            nodes.enumerated().map { index, node in
-                let plain = node.found.name.hasPrefix("VITE_") ? String(node.found.name.dropFirst(5)) : node.found.name
-                return (index == 0 ? "API_BASE_URL" : plain, node.url)
-            })
+        var warnings: [ConfigurationWarning] = []
+        configuration.tls = check(TLS()) { reader throws(ConfigurationError) in
+            try reader.tls(directory: directory, environment: environment, warnings: &warnings)
+        }
+        configuration.httpVersion = check(HTTPVersionPolicy.automatic) { reader throws(ConfigurationError) in
+            try reader.choice("HTTP_VERSION", default: HTTPVersionPolicy.automatic)
+        }
+        configuration.loadBalancing = check(LoadBalancing.failover) { reader throws(ConfigurationError) in
+            try reader.choice("LOAD_BALANCING", default: LoadBalancing.failover)
+        }
+        let nodeKeys = nodes.enumerated().map { index, node in
+            let plain = node.found.name.hasPrefix("VITE_") ? String(node.found.name.dropFirst(5)) : node.found.name
+            return (key: index == 0 ? "API_BASE_URL" : plain, url: node.url)
+        }
+        let (options, optionProblems) = reader.nodeOptions(nodeKeys)
+        configuration.nodeOptions = options
+        problems += optionProblems
+        let strict = check(false) { reader throws(ConfigurationError) in try reader.boolean("STRICT_CONFIG", default: false) }
+
+        warnings += KeyAdvisor.warnings(environment: environment, files: files)
+        if strict {
+            problems += warnings.map { ConfigurationError(.strict($0.kind), key: $0.key, source: $0.source) }
+            warnings = []
+        }
+        // In the order of the files and their lines, the environment's first.
+        let ordered = problems.enumerated().sorted { left, right in
+            let (a, b) = (left.element.source, right.element.source)
+            if (a.file ?? "", a.line ?? 0) != (b.file ?? "", b.line ?? 0) {
+                return (a.file ?? "", a.line ?? 0) < (b.file ?? "", b.line ?? 0)
+            }
+            return left.offset < right.offset
+        }.map(\.element)
+        if let error = ConfigurationError(collecting: ordered) { throw error }
+        configuration.warnings = warnings
         configuration.sources.merge(reader.sourcesByKey) { first, _ in first }
         let known = Set(keys + keys.map { "VITE_" + $0 } + ["BASE_URL", "VITE_BASE_URL"])
         var seen: Set<String> = []

@@ -70,20 +70,41 @@ enum DotEnvParser {
         priorityLookup: (String) -> String? = { _ in nil },
         fallbackLookup: (String) -> String? = { _ in nil }
     ) throws(DotEnvSyntaxError) -> [DotEnvEntry] {
+        let parsed = parseAll(text, priorityLookup: priorityLookup, fallbackLookup: fallbackLookup)
+        if let first = parsed.errors.first { throw first }
+        return parsed.entries
+    }
+
+    /// Parses the whole text, going on after a syntax error at the next line, so that every
+    /// problem of a file is reported at once: the entries of the lines that parse, and the errors
+    /// of the others, in order.
+    static func parseAll(
+        _ text: String,
+        priorityLookup: (String) -> String? = { _ in nil },
+        fallbackLookup: (String) -> String? = { _ in nil }
+    ) -> (entries: [DotEnvEntry], errors: [DotEnvSyntaxError]) {
         let source = DotEnvSource(text)
         var defined: [String: String] = [:]
         var entries: [DotEnvEntry] = []
+        var errors: [DotEnvSyntaxError] = []
         var index = 0
         while index < source.scalars.count {
-            let entry = try source.statement(at: &index) { name in
-                priorityLookup(name) ?? defined[name] ?? fallbackLookup(name)
-            }
-            if let entry {
-                defined[entry.key] = entry.value
-                entries.append(entry)
+            let start = index
+            do {
+                let entry = try source.statement(at: &index) { name in
+                    priorityLookup(name) ?? defined[name] ?? fallbackLookup(name)
+                }
+                if let entry {
+                    defined[entry.key] = entry.value
+                    entries.append(entry)
+                }
+            } catch {
+                errors.append(error)
+                // Go on after the line where the statement started.
+                index = max(start + 1, min(source.endOfLine(from: start) + 1, source.scalars.count))
             }
         }
-        return entries
+        return (entries, errors)
     }
 }
 

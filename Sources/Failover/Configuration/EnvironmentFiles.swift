@@ -34,6 +34,18 @@ struct EnvironmentFiles: Sendable {
     static func load(
         directory: String, mode: String?, explicitFiles: [String]?, environment: [String: String]
     ) throws(ConfigurationError) -> EnvironmentFiles {
+        var problems: [ConfigurationError] = []
+        let files = load(directory: directory, mode: mode, explicitFiles: explicitFiles, environment: environment, problems: &problems)
+        if let first = problems.first { throw first }
+        return files
+    }
+
+    /// Reads the files, recording every problem (a missing or unreadable file, each syntax error)
+    /// in `problems` and going on with what can be read.
+    static func load(
+        directory: String, mode: String?, explicitFiles: [String]?, environment: [String: String],
+        problems: inout [ConfigurationError]
+    ) -> EnvironmentFiles {
         let lowestFirst: [(path: String, required: Bool)]
         if let explicitFiles {
             lowestFirst = explicitFiles.map { ($0, true) }
@@ -46,21 +58,20 @@ struct EnvironmentFiles: Sendable {
         var files: [File] = []
         for (path, required) in lowestFirst {
             guard FileManager.default.fileExists(atPath: path) else {
-                if required { throw ConfigurationError(.fileNotFound, key: nil, source: .file(path: path, line: 0)) }
+                if required { problems.append(ConfigurationError(.fileNotFound, key: nil, source: .file(path: path, line: 0))) }
                 continue
             }
             let text: String
             do {
                 text = try FileText.contents(of: path)
             } catch {
-                throw ConfigurationError(.unreadableFile(error), key: nil, source: .file(path: path, line: 0))
+                problems.append(ConfigurationError(.unreadableFile(error), key: nil, source: .file(path: path, line: 0)))
+                continue
             }
-            let entries: [DotEnvEntry]
-            do {
-                let lowerFiles = merged
-                entries = try DotEnvParser.parse(text, priorityLookup: { environment[$0] }, fallbackLookup: { lowerFiles[$0] })
-            } catch {
-                throw ConfigurationError(.syntax(error.kind.problem, column: error.column), key: nil, source: .file(path: path, line: error.line))
+            let lowerFiles = merged
+            let (entries, errors) = DotEnvParser.parseAll(text, priorityLookup: { environment[$0] }, fallbackLookup: { lowerFiles[$0] })
+            problems += errors.map { error in
+                ConfigurationError(.syntax(error.kind.problem, column: error.column), key: nil, source: .file(path: path, line: error.line))
             }
             var values: [String: DotEnvEntry] = [:]
             for entry in entries {

@@ -34,13 +34,19 @@ struct KeyReader {
         return Array(Set(numbers)).sorted()
     }
 
-    /// The `_PRIORITY` and `_WEIGHT` keys of each node (by the key that names it), and an error for
-    /// one that names a backup that is not configured (`BACKUP_URL_7_WEIGHT` without `BACKUP_URL_7`).
-    mutating func nodeOptions(_ nodes: [(key: String, url: NodeURL)]) throws(ConfigurationError) -> [NodeURL: FailoverClient.Configuration.NodeOptions] {
+    /// The `_PRIORITY` and `_WEIGHT` keys of each node (by the key that names it), and the problems:
+    /// an invalid value, or a key that names a backup that is not configured (`BACKUP_URL_7_WEIGHT`
+    /// without `BACKUP_URL_7`).
+    mutating func nodeOptions(
+        _ nodes: [(key: String, url: NodeURL)]
+    ) -> (options: [NodeURL: FailoverClient.Configuration.NodeOptions], problems: [ConfigurationError]) {
         var options: [NodeURL: FailoverClient.Configuration.NodeOptions] = [:]
+        var problems: [ConfigurationError] = []
         for (key, url) in nodes {
-            let priority = try optionalInteger(key + "_PRIORITY", minimum: 0)
-            let weight = try optionalInteger(key + "_WEIGHT", minimum: 0)
+            var priority: Int?
+            var weight: Int?
+            do { priority = try optionalInteger(key + "_PRIORITY", minimum: 0) } catch { problems.append(error) }
+            do { weight = try optionalInteger(key + "_WEIGHT", minimum: 0) } catch { problems.append(error) }
             if priority != nil || weight != nil { options[url] = .init(priority: priority, weight: weight ?? 1) }
         }
         let configured = Set(nodes.map(\.key))
@@ -52,10 +58,20 @@ struct KeyReader {
                 guard Int(node.dropFirst("BACKUP_URL_".count)) != nil, !configured.contains(node),
                       let found = sources.value(of: name)
                 else { continue }
-                throw ConfigurationError(.optionOfMissingNode(nodeKey: node), key: found.name, source: found.source)
+                problems.append(ConfigurationError(.optionOfMissingNode(nodeKey: node), key: found.name, source: found.source))
             }
         }
-        return options
+        return (options, problems)
+    }
+
+    /// `true`, `false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+    mutating func boolean(_ key: String, default value: Bool) throws(ConfigurationError) -> Bool {
+        guard let found = try self.value(key) else { return value }
+        switch found.value.trimmingWhitespace().lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw ConfigurationError(.invalidChoice(found.value, allowed: ["true", "false"]), key: found.name, source: found.source)
+        }
     }
 
     mutating func duration(_ key: String, default value: Duration, allowZero: Bool) throws(ConfigurationError) -> Duration {

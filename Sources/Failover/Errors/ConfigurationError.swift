@@ -49,6 +49,10 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         case invalidPin(String)
         /// A `_PRIORITY` or `_WEIGHT` key of a node that is not configured (`nodeKey`, such as `BACKUP_URL_7`).
         case optionOfMissingNode(nodeKey: String)
+        /// A node URL with credentials (`user:password@`); the value is shown with the password redacted.
+        case credentialsInURL(String)
+        /// With `STRICT_CONFIG=true`, what would have been a warning.
+        case strict(ConfigurationWarning.Kind)
     }
 
     /// A `.env` syntax problem.
@@ -71,12 +75,29 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
     public var key: String?
     /// Where the value came from.
     public var source: ValueSource
+    /// The other problems of the same configuration, when it had several (all are reported at once).
+    public var others: [ConfigurationError] = []
+
+    /// Every problem of the configuration: this one, then ``others``.
+    public var all: [ConfigurationError] {
+        var first = self
+        first.others = []
+        return [first] + others
+    }
 
     /// Creates an error.
     public init(_ kind: Kind, key: String?, source: ValueSource) {
         self.kind = kind
         self.key = key
         self.source = source
+    }
+
+    /// One error for several problems: the first, carrying the others; `nil` for none.
+    public init?(collecting problems: [ConfigurationError]) {
+        let flat = problems.flatMap(\.all)
+        guard var first = flat.first else { return nil }
+        first.others = Array(flat.dropFirst())
+        self = first
     }
 
     /// The file concerned, if any.
@@ -87,8 +108,13 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
     /// The message in the current language.
     public var description: String { message(in: .current) }
 
-    /// The message in a language, naming the key and where it came from.
+    /// The message in a language, naming the key and where it came from; with several problems,
+    /// a line that counts them, then one line per problem.
     public func message(in language: Language) -> String {
+        guard others.isEmpty else {
+            let lines = all.map { "  - " + $0.message(in: language) }
+            return ([localized(.configProblems, all.count, language: language)] + lines).joined(separator: "\n")
+        }
         let place = source.message(in: language)
         let key = self.key ?? ""
         func say(_ message: Message, _ arguments: any CVarArg...) -> String {
@@ -134,6 +160,8 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         case .incompletePair(let otherKey): return say(.configIncompletePair, otherKey)
         case .invalidPin(let value): return say(.configInvalidPin, value)
         case .optionOfMissingNode(let nodeKey): return say(.configOptionOfMissingNode, nodeKey)
+        case .credentialsInURL(let value): return say(.configCredentialsInURL, value)
+        case .strict(let warning): return say(.configStrict, ConfigurationWarning.detail(warning, language: language))
         }
     }
 
@@ -145,6 +173,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         case .failure(.unsupportedScheme(let scheme)): throw ConfigurationError(.unsupportedScheme(scheme: scheme, value: value), key: key, source: source)
         case .failure(.missingHost): throw ConfigurationError(.missingHost(value), key: key, source: source)
         case .failure(.queryOrFragment): throw ConfigurationError(.queryOrFragment(value), key: key, source: source)
+        case .failure(.credentials(let shown)): throw ConfigurationError(.credentialsInURL(shown), key: key, source: source)
         }
     }
 }

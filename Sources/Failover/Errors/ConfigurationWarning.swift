@@ -6,6 +6,9 @@ public struct ConfigurationWarning: Sendable, Hashable, CustomStringConvertible 
     public enum Kind: Sendable, Hashable {
         /// The client's private key file can be read (or written) by other users of the machine.
         case keyFileReadableByOthers(path: String)
+        /// A key that looks like one of swift-failover's but is not (a misspelling, `BACKUP_URL1`,
+        /// an unknown `FAILOVER_` key): it is ignored. `suggestion` is the key it probably meant.
+        case unknownKey(suggestion: String?)
     }
 
     /// What looks wrong.
@@ -27,9 +30,15 @@ public struct ConfigurationWarning: Sendable, Hashable, CustomStringConvertible 
 
     /// The warning in a language, naming the key and where it came from.
     public func message(in language: Language) -> String {
-        let detail: String = switch kind {
+        localized(.configErrorPrefix, key, source.message(in: language), Self.detail(kind, language: language), language: language)
+    }
+
+    /// What a warning says, without the key and its place.
+    static func detail(_ kind: Kind, language: Language) -> String {
+        switch kind {
         case .keyFileReadableByOthers(let path): localized(.configWarningKeyReadable, path, language: language)
+        case .unknownKey(let suggestion?): localized(.configWarningUnknownKeySuggestion, suggestion, language: language)
+        case .unknownKey(nil): localized(.configWarningUnknownKey, language: language)
         }
-        return localized(.configErrorPrefix, key, source.message(in: language), detail, language: language)
     }
 }

@@ -15,6 +15,9 @@ public struct NodeURL: Sendable, Hashable, CustomStringConvertible {
         case missingHost
         /// The URL carries a query or fragment, which a base URL cannot have.
         case queryOrFragment
+        /// The URL carries credentials (`user:password@`); the URL with its password (or user
+        /// alone) replaced by `<redacted>`, fit to show.
+        case credentials(String)
     }
 
     /// `http` or `https`.
@@ -42,6 +45,11 @@ public struct NodeURL: Sendable, Hashable, CustomStringConvertible {
         guard scheme == "http" || scheme == "https" else { return .failure(.unsupportedScheme(scheme)) }
         guard let host = components.host, !host.isEmpty else { return .failure(.missingHost) }
         guard components.query == nil, components.fragment == nil else { return .failure(.queryOrFragment) }
+        if components.percentEncodedUser != nil || components.percentEncodedPassword != nil {
+            // Credentials would be sent to every node and shown wherever the URL is: refused, and
+            // never repeated (headers are the place for them).
+            return .failure(.credentials(Redaction.userInfo(trimmed)))
+        }
         var prefix = components.percentEncodedPath
         while prefix.hasSuffix("/") { prefix.removeLast() }
         let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host

@@ -30,4 +30,15 @@ public enum Redaction {
         }
         return String(url[url.startIndex...query]) + pairs.joined(separator: "&") + url[end...]
     }
+
+    /// A URL with the password of its user-info (or the user-info itself when it has no password)
+    /// replaced by ``placeholder``: `http://ops:pw@host/` reads `http://ops:<redacted>@host/`.
+    public static func userInfo(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let authorityEnd = url[scheme.upperBound...].firstIndex { "/?#".contains($0) } ?? url.endIndex
+        guard let at = url[scheme.upperBound..<authorityEnd].lastIndex(of: "@") else { return url }
+        let info = url[scheme.upperBound..<at]
+        let shown = info.firstIndex(of: ":").map { info[info.startIndex..<$0] + ":" + placeholder } ?? Substring(placeholder)
+        return String(url[..<scheme.upperBound]) + shown + url[at...]
+    }
 }

@@ -77,7 +77,7 @@ struct CommandRunner: Sendable {
             return .info(kind: "priority", lines: [localized(.replPrioritySet, index, priority, language: language)] + moved)
         case .add(let text, let priority):
             guard case .success(let url) = NodeURL.parse(text) else {
-                throw UsageError(code: "invalidURL", message: localized(.replErrorInvalidURL, text, language: language))
+                throw UsageError(code: "invalidURL", message: localized(.replErrorInvalidURL, Redaction.userInfo(text), language: language))
             }
             do {
                 let node = try client.addNode(url, priority: priority)
