@@ -1,3 +1,4 @@
+import FailoverDemo
 import Foundation
 import Testing
 
@@ -90,6 +91,58 @@ struct InteractiveTests {
         #expect(!saved.contains("k3y-value"))
         #expect(saved.contains("limit=2&api_key=<redacted>"))
         #expect(saved.contains("redacted"))
+    }
+
+    /// Secrets typed or configured every way they can be, looked for in everything the REPL shows
+    /// and keeps: the terminal, the history file, `config`, and `--json` output.
+    @Test func secretsAppearNowhereInTheREPL() async throws {
+        let secrets = ["q-token-1x", "authz-2x", "cookie-3x", "env-token-4x", "env-password-5x", "url-password-6x", "api-key-7x"]
+        let cluster = try await DemoCluster.start(count: 2)
+        defer { Task { await cluster.shutdown() } }
+        let home = NSTemporaryDirectory() + "failover-pty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let envFile = home + "/app.env"
+        try Data("""
+            API_BASE_URL=\(cluster.baseURLs[0])
+            BACKUP_URL_1=\(cluster.baseURLs[1])
+            HEALTH_CHECK_INTERVAL=0
+            VITE_API_TOKEN=\(secrets[3])
+            DB_PASSWORD=\(secrets[4])
+
+            """.utf8).write(to: URL(fileURLWithPath: envFile))
+        let commands = [
+            "get /api/stats?access_token=\(secrets[0])&limit=1 -H 'Authorization: Bearer \(secrets[1])' -H 'Cookie: sid=\(secrets[2])' -H 'X-Api-Key: \(secrets[6])'",
+            "add http://ops:\(secrets[5])@127.0.0.1:1",
+            "config",
+            "events",
+        ]
+        let history = home + "/history"
+        let terminal = try PseudoTerminal(
+            executable: FailoverBinary.path, arguments: ["--env-file", envFile, "--history-file", history],
+            environment: ["TERM": "xterm", "HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "enable=no"])
+        defer { terminal.terminate() }
+        try await terminal.waitForNext("failover[0]> ")
+        await cluster[0].setFault(.status(503))
+        for command in commands {
+            try await pause()
+            terminal.send(command + "\r")
+            try await terminal.waitForNext("failover[1]> ")
+        }
+        try await pause()
+        terminal.send("\u{04}")
+        _ = try await terminal.waitForExit()
+        // The terminal echoes what was typed after the prompt; the other lines are what the REPL printed.
+        let transcript = terminal.output.components(separatedBy: "\n").filter { !$0.contains("failover[") }.joined(separator: "\n")
+        let saved = try String(contentsOfFile: history, encoding: .utf8)
+        let json = try FailoverBinary.run(["--env-file", envFile, "--json"] + commands.flatMap { ["-c", $0] })
+        #expect(transcript.contains("VITE_API_TOKEN") && transcript.contains("<redacted>"))
+        #expect(json.stdout.contains("\"command\":\"config\""))
+        for (name, text) in [("terminal", transcript), ("history", saved), ("--json stdout", json.stdout), ("--json stderr", json.stderr)] {
+            for secret in secrets {
+                #expect(!text.contains(secret), "\(secret) in the \(name): \(text.components(separatedBy: "\n").filter { $0.contains(secret) })")
+            }
+        }
     }
 
     @Test func frenchPromptLanguageAtRunTime() async throws {

@@ -212,6 +212,11 @@ final class CapturedLogs: Sendable {
     }
 
     fileprivate func append(_ line: Line) { lines.withLock { $0.append(line) } }
+
+    private let details = Mutex<[String]>([])
+    /// The metadata and errors of the lines, as text.
+    var detailText: [String] { details.withLock { $0 } }
+    fileprivate func appendDetail(_ text: String) { details.withLock { $0.append(text) } }
 }
 
 private struct CapturingHandler: LogHandler {
@@ -226,6 +231,9 @@ private struct CapturingHandler: LogHandler {
 
     func log(event: LogEvent) {
         sink.append(.init(level: event.level, text: event.message.description))
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        let error = event.error.map { String(describing: $0) } ?? ""
+        if !all.isEmpty || !error.isEmpty { sink.appendDetail(all.map { "\($0)=\($1)" }.sorted().joined(separator: " ") + " " + error) }
     }
 }
 

@@ -106,7 +106,9 @@ public struct FailoverError: Error, Sendable, CustomStringConvertible {
     }
 
     private func headline(in language: Language) -> String {
-        let request = "\(method?.rawValue ?? "") \(path ?? "")"
+        // The path as shown: the values of secret-looking query parameters redacted.
+        let shownPath = path.map(Redaction.url) ?? ""
+        let request = "\(method?.rawValue ?? "") \(shownPath)"
         switch code {
         case .allNodesUnavailable:
             let base = nodeCount == 1
@@ -131,7 +133,7 @@ public struct FailoverError: Error, Sendable, CustomStringConvertible {
                 .errorRequestFailed, request, last?.node ?? 0, last?.url.description ?? "",
                 last?.outcome.message(in: language) ?? "", language: language)
         case .invalidRequest:
-            return localized(.errorInvalidPath, subject ?? "", language: language)
+            return localized(.errorInvalidPath, Redaction.url(subject ?? ""), language: language)
         case .invalidNode:
             return localized(.errorInvalidNode, subject ?? "", max(0, nodeCount - 1), language: language)
         case .nodeDisabled:
@@ -141,7 +143,7 @@ public struct FailoverError: Error, Sendable, CustomStringConvertible {
         case .streamRejected:
             let last = lastAttempt
             return localized(
-                .errorStreamRejected, path ?? "", last?.node ?? 0, last?.url.description ?? "",
+                .errorStreamRejected, shownPath, last?.node ?? 0, last?.url.description ?? "",
                 last?.outcome.message(in: language) ?? "", language: language)
         default:
             return localized(.errorShutdown, language: language)
