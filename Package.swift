@@ -18,6 +18,13 @@ let package = Package(
         .library(name: "FailoverDashboard", targets: ["FailoverDashboard"]),
         .executable(name: "failover", targets: ["failover"]),
         .executable(name: "failover-bench", targets: ["failover-bench"]),
+        .executable(name: "failover-fuzz", targets: ["failover-fuzz"]),
+    ],
+    traits: [
+        .trait(
+            name: "OpenTelemetry",
+            description: "failover exports spans and metrics over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set (swift-otel)"),
+        .default(enabledTraits: ["OpenTelemetry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -52,7 +59,7 @@ let package = Package(
         .target(
             name: "Failover",
             dependencies: [
-                "Localization",
+                "Localization", "Locking",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,10 +82,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "OrderedJSON", swiftSettings: strict),
+        .target(name: "Locking", dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .target(
             name: "FailoverDemo",
             dependencies: [
-                "OrderedJSON",
+                "OrderedJSON", "Locking",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -103,7 +111,7 @@ let package = Package(
         .target(
             name: "FailoverDashboard",
             dependencies: [
-                "Failover", "Localization", "OrderedJSON",
+                "Failover", "Localization", "OrderedJSON", "Locking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -120,7 +128,7 @@ let package = Package(
         .target(
             name: "FailoverREPL",
             dependencies: [
-                "Failover", "FailoverDemo", "FailoverDashboard", "Localization", "CLibEdit", "OrderedJSON",
+                "Failover", "FailoverDemo", "FailoverDashboard", "Localization", "CLibEdit", "OrderedJSON", "Locking",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -132,16 +140,27 @@ let package = Package(
             dependencies: [
                 "FailoverREPL", "FailoverDashboard", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OpenTelemetry"])),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "FailoverFuzz",
+            dependencies: [
+                "Failover", "FailoverREPL",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            swiftSettings: strict
+        ),
+        // libFuzzer entry points (Scripts/fuzz builds it with -sanitize=fuzzer,address -DFUZZING);
+        // built normally, it replays files through a target.
+        .executableTarget(name: "failover-fuzz", dependencies: ["FailoverFuzz"], swiftSettings: strict),
         .executableTarget(
             name: "failover-bench",
             dependencies: [
-                "Failover", "FailoverDemo", "Localization", "OrderedJSON",
+                "Failover", "FailoverDemo", "Localization", "OrderedJSON", "Locking",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -149,6 +168,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "TestSupport", dependencies: ["Failover"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "FailoverOpenAPITests",
             dependencies: [
@@ -159,11 +179,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "FailoverREPLTests", dependencies: ["FailoverREPL", "Failover", "FailoverDemo"], swiftSettings: strict),
+        .testTarget(name: "FailoverREPLTests", dependencies: ["FailoverREPL", "Failover", "FailoverDemo", "Locking"], swiftSettings: strict),
         .testTarget(
             name: "FailoverDashboardTests",
             dependencies: [
-                "FailoverDashboard", "Failover", "FailoverDemo", "OrderedJSON",
+                "FailoverDashboard", "Failover", "FailoverDemo", "OrderedJSON", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
@@ -175,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "FailoverTests",
             dependencies: [
-                "Failover", "FailoverDemo", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                "Failover", "FailoverDemo", "FailoverFuzz", "Locking", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),

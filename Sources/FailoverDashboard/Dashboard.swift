@@ -5,6 +5,7 @@ import Foundation
 import NIOCore
 import OrderedJSON
 import Synchronization
+import Locking
 
 /// The live dashboard of a ``FailoverClient``: a page, its Server-Sent Events, the nodes' JSON, the
 /// Prometheus text and the admin actions, as routes of a Hummingbird router.
@@ -36,10 +37,10 @@ public final class Dashboard: Sendable {
     /// The language when a request asks for none.
     public let defaultLanguage: Language
     private let token: [UInt8]
-    private let feeds = Mutex<(next: Int, tasks: [Int: Task<Void, Never>])>((0, [:]))
+    private let feeds = LockedValue<(next: Int, tasks: [Int: Task<Void, Never>])>((0, [:]))
     /// The latency of each node (by URL) sampled every second, the last minute, for the page's charts.
-    private let latencies = Mutex<[String: [Duration?]]>([:])
-    private let sampler = Mutex<Task<Void, Never>?>(nil)
+    private let latencies = LockedValue<[String: [Duration?]]>([:])
+    private let sampler = LockedValue<Task<Void, Never>?>(nil)
     private let closed = Atomic(false)
 
     /// How many past events a new `/events` stream starts with.

@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import Synchronization
+import Locking
 
 /// Where the dashboard listens: `HOST:PORT`, `[IPv6]:PORT`, a host alone (port 9464) or a port
 /// alone (on 127.0.0.1).
@@ -206,7 +206,7 @@ public final class DashboardServer: Sendable {
 
 /// The first outcome of a start, for one waiter.
 private final class StartSignal: Sendable {
-    private let state = Mutex<(result: Result<Int, DashboardError>?, waiter: CheckedContinuation<Result<Int, DashboardError>, Never>?)>((nil, nil))
+    private let state = LockedValue<(result: Result<Int, DashboardError>?, waiter: CheckedContinuation<Result<Int, DashboardError>, Never>?)>((nil, nil))
 
     func resolve(_ result: Result<Int, DashboardError>) {
         let waiter = state.withLock { state -> CheckedContinuation<Result<Int, DashboardError>, Never>? in

@@ -1,6 +1,6 @@
 public import Failover
 public import Prometheus
-import Synchronization
+import Locking
 
 /// The client's metrics in the Prometheus text format.
 ///
@@ -55,7 +55,7 @@ public final class PrometheusExporter: Sendable {
 
     /// The gauges of each node, by index, as last set: a node that goes (or whose URL or role
     /// changes) has its series taken out, so no scrape shows a node that is not there.
-    private let nodeGauges = Mutex<[Int: (info: [String], gauges: [Gauge])]>([:])
+    private let nodeGauges = LockedValue<[Int: (info: [String], gauges: [Gauge])]>([:])
 
     /// The text of a scrape: the state gauges refreshed from `client`, then every series.
     public func render(_ client: FailoverClient) -> String {

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// What `POST /api/items` applied, shared between the nodes of one cluster.
 ///
@@ -22,7 +22,7 @@ public final class DemoLedger: Sendable {
         var replayed: Bool
     }
 
-    private let storage = Mutex(Storage())
+    private let storage = LockedValue(Storage())
 
     /// Creates an empty ledger.
     public init() {}

@@ -1,9 +1,9 @@
 import NIOCore
 import NIOSSL
-import Synchronization
+import Locking
 
 /// The state a node's actor and its NIO handlers share: fault plan, counters,
-/// and open connections. Every access is one short `Mutex` section, so the
+/// and open connections. Every access is one short locked section, so the
 /// event loop never waits for the actor.
 final class DemoNodeState: Sendable {
     /// How many requests ``records`` keeps (the most recent ones).
@@ -50,7 +50,7 @@ final class DemoNodeState: Sendable {
         var requestCount: Int
     }
 
-    private let storage = Mutex(Storage())
+    private let storage = LockedValue(Storage())
 
     /// The node's name.
     let name: String

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Picks ports for demo nodes below the kernel's ephemeral range (Linux: 32768-60999).
 ///
@@ -9,7 +9,7 @@ import Synchronization
 /// start (so separate processes rarely meet), and the caller tries the next one when a port is taken.
 enum DemoPortAllocator {
     static let range = 20_000...32_767
-    private static let next = Mutex(Int.random(in: range))
+    private static let next = LockedValue(Int.random(in: range))
 
     /// The next port to try.
     static func take() -> Int {

@@ -1,8 +1,10 @@
 import Foundation
 import Localization
 import Logging
-import OTel
 import ServiceLifecycle
+#if OpenTelemetry
+import OTel
+#endif
 
 /// `failover`: the REPL of swift-failover. With `OTEL_EXPORTER_OTLP_ENDPOINT` (or its `_TRACES_` /
 /// `_METRICS_` forms) set, its spans and metrics go to that OpenTelemetry collector over OTLP/HTTP,
@@ -25,8 +27,10 @@ enum Failover {
     /// The variables that name a collector.
     static let endpoints = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"]
 
-    /// Bootstraps swift-otel's tracer and metrics when a collector is named, before any client is made.
+    /// Bootstraps swift-otel's tracer and metrics when a collector is named, before any client is made
+    /// (built without the `OpenTelemetry` trait, `failover` exports nothing).
     static func startTelemetry(_ environment: [String: String]) -> (group: ServiceGroup, running: Task<Void, Never>)? {
+        #if OpenTelemetry
         guard endpoints.contains(where: { !(environment[$0] ?? "").isEmpty }) else { return nil }
         var configuration = OTel.Configuration.default
         configuration.serviceName = "failover"
@@ -51,5 +55,8 @@ enum Failover {
             FileHandle.standardError.write(Data((line + "\n").utf8))
             exit(2)
         }
+        #else
+        return nil
+        #endif
     }
 }

@@ -86,31 +86,36 @@ struct DashboardTests {
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { portSink.yield($0.localAddress?.port ?? 0) })
         let serving = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        func send(_ method: HTTPMethod, _ path: String, token: String? = nil) async throws -> (Int, String) {
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-            request.method = method
-            if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
-            let response = try await http.execute(request, timeout: .seconds(30))
-            return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        func check() async throws {
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            func send(_ method: HTTPMethod, _ path: String, token: String? = nil) async throws -> (Int, String) {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+                request.method = method
+                if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
+                let response = try await http.execute(request, timeout: .seconds(30))
+                return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+            }
+            #expect(try await send(.GET, "/").1 == "the app")
+            let page = try await send(.GET, "/admin")
+            #expect(page.0 == 200)
+            #expect(page.1.contains("<!doctype html>"))
+            #expect(JSONValue.parse(try await send(.GET, "/admin/nodes").1)?["nodes"]?.array?.count == 2)
+            #expect(try await send(.POST, "/admin/nodes/1/disable").0 == 401)
+            #expect(try await send(.POST, "/admin/nodes/1/disable", token: "app-token").0 == 200)
+            #expect(client.status().nodes[1].state == .disabled)
+            #expect(try await send(.GET, "/admin/metrics").0 == 404)
         }
-        #expect(try await send(.GET, "/").1 == "the app")
-        let page = try await send(.GET, "/admin")
-        #expect(page.0 == 200)
-        #expect(page.1.contains("<!doctype html>"))
-        #expect(JSONValue.parse(try await send(.GET, "/admin/nodes").1)?["nodes"]?.array?.count == 2)
-        #expect(try await send(.POST, "/admin/nodes/1/disable").0 == 401)
-        #expect(try await send(.POST, "/admin/nodes/1/disable", token: "app-token").0 == 200)
-        #expect(client.status().nodes[1].state == .disabled)
-        #expect(try await send(.GET, "/admin/metrics").0 == 404)
+        var failure: (any Error)?
+        do { try await check() } catch { failure = error }
         dashboard.close()
         serving.cancel()
         _ = await serving.result
-        try await http.shutdown()
-        try await client.shutdown()
+        try? await http.shutdown()
+        try? await client.shutdown()
         await cluster.shutdown()
+        if let failure { throw failure }
     }
 
     // MARK: JSON and actions

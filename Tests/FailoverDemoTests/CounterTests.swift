@@ -53,15 +53,12 @@ import Testing
 
     @Test func aClusterReplaysAKeyAppliedByAnotherNode() async throws {
         try await withDemoCluster(count: 2) { cluster in
-            let http = TestHTTP()
             let headers = [("Idempotency-Key", "pay-42")]
-            let first = try await http.send(
-                cluster.baseURLs[0] + "/api/items", method: "POST", headers: headers, body: []
-            )
-            let second = try await http.send(
-                cluster.baseURLs[1] + "/api/items", method: "POST", headers: headers, body: []
-            )
-            try await http.shutdown()
+            let (first, second) = try await withHTTP { http in
+                let first = try await http.send(cluster.baseURLs[0] + "/api/items", method: "POST", headers: headers, body: [])
+                let second = try await http.send(cluster.baseURLs[1] + "/api/items", method: "POST", headers: headers, body: [])
+                return (first, second)
+            }
 
             #expect(cluster.nodes.map(\.name) == ["node-0", "node-1"])
             #expect(first.status == 201)

@@ -34,11 +34,11 @@ import Testing
             await #expect(throws: (any Error).self) {
                 _ = try await http.send(node.baseURL + "/health")
             }
-            let fresh = TestHTTP()
-            let error = await #expect(throws: (any Error).self) {
-                _ = try await fresh.send(node.baseURL + "/health")
+            let error = try await withHTTP { fresh in
+                await #expect(throws: (any Error).self) {
+                    _ = try await fresh.send(node.baseURL + "/health")
+                }
             }
-            try await fresh.shutdown()
             #expect(error.map(isConnectionRefused) == true, "\(String(describing: error))")
 
             try await node.revive()
@@ -136,8 +136,7 @@ import Testing
     }
 
     @Test func hangMidBodySendsTheHeadThenStalls() async throws {
-        try await withNode { node, _ in
-            let http = TestHTTP(readTimeoutMilliseconds: 300)
+        try await withNode(readTimeoutMilliseconds: 1_000) { node, http in
             await node.setFault(.hangMidBody)
             let response = try await http.client.execute(http.request(node.baseURL + "/health"), timeout: .seconds(10))
             #expect(response.status.code == 200)
@@ -146,7 +145,6 @@ import Testing
                 _ = try await response.body.collect(upTo: 1 << 20)
             }
             #expect(error.map(isReadTimeout) == true, "\(String(describing: error))")
-            try await http.shutdown()
         }
     }
 

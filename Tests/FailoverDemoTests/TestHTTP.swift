@@ -82,22 +82,34 @@ final class TestHTTP: Sendable {
     }
 }
 
-/// Runs `body` with a fresh node and client, and stops both afterwards.
-func withNode(
-    name: String = "alpha",
-    _ body: (DemoNode, TestHTTP) async throws -> Void
-) async throws {
-    let node = try await DemoNode.start(name: name)
-    let http = TestHTTP()
+/// Runs `body` with a fresh client and shuts it down afterwards, whether `body` throws or not
+/// (AsyncHTTPClient traps on a client that was not shut down).
+func withHTTP<T>(readTimeoutMilliseconds: Int64? = nil, _ body: (TestHTTP) async throws -> T) async throws -> T {
+    let http = TestHTTP(readTimeoutMilliseconds: readTimeoutMilliseconds)
     do {
-        try await body(node, http)
+        let result = try await body(http)
+        try await http.shutdown()
+        return result
     } catch {
-        await node.shutdown()
         try? await http.shutdown()
         throw error
     }
+}
+
+/// Runs `body` with a fresh node and client, and stops both afterwards.
+func withNode(
+    name: String = "alpha",
+    readTimeoutMilliseconds: Int64? = nil,
+    _ body: (DemoNode, TestHTTP) async throws -> Void
+) async throws {
+    let node = try await DemoNode.start(name: name)
+    do {
+        try await withHTTP(readTimeoutMilliseconds: readTimeoutMilliseconds) { http in try await body(node, http) }
+    } catch {
+        await node.shutdown()
+        throw error
+    }
     await node.shutdown()
-    try await http.shutdown()
 }
 
 /// Waits until `condition` holds, polling; fails the test after `seconds`.

@@ -5,8 +5,8 @@ import Testing
 /// The `failover` binary, run as a user or a script would.
 @Suite("failover binary")
 struct EndToEndTests {
-    @Test func theDemoShowsNode0ThenNode1Answering() throws {
-        let result = try FailoverBinary.run(["--demo", "-c", "get /api/stats", "-c", "demo kill 0", "-c", "get /api/stats", "--json"])
+    @Test func theDemoShowsNode0ThenNode1Answering() async throws {
+        let result = try await FailoverBinary.run(["--demo", "-c", "get /api/stats", "-c", "demo kill 0", "-c", "get /api/stats", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let objects = try result.json()
         #expect(objects.count == 3)
@@ -33,7 +33,7 @@ struct EndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("VITE_API_BASE_URL=\(cluster.baseURLs[0])\nVITE_BACKUP_URL_1=\(cluster.baseURLs[1])\nVITE_HEALTH_CHECK_INTERVAL=0\nVITE_API_TOKEN=s3cr3t\n".utf8)
             .write(to: URL(fileURLWithPath: directory + "/.env"))
-        let first = try FailoverBinary.run(["--json", "-c", "get /api/stats", "-c", "config"], directory: directory)
+        let first = try await FailoverBinary.run(["--json", "-c", "get /api/stats", "-c", "config"], directory: directory)
         #expect(first.status == 0, "\(first.stderr)")
         let objects = try first.json()
         #expect(objects[0]["node"] as? Int == 0)
@@ -45,7 +45,7 @@ struct EndToEndTests {
         #expect(primarySource?["line"] as? Int == 1)
 
         await cluster[0].kill()
-        let second = try FailoverBinary.run(["-c", "get /api/stats", "-c", "config"], directory: directory)
+        let second = try await FailoverBinary.run(["-c", "get /api/stats", "-c", "config"], directory: directory)
         #expect(second.status == 0)
         #expect(second.stdout.contains("from node 1 (\(cluster.baseURLs[1]))"))
         #expect(!second.stdout.contains("s3cr3t"))
@@ -53,26 +53,26 @@ struct EndToEndTests {
 
         // Every node down: exit code 1.
         await cluster[1].kill()
-        let third = try FailoverBinary.run(["-c", "get /api/stats"], directory: directory)
+        let third = try await FailoverBinary.run(["-c", "get /api/stats"], directory: directory)
         #expect(third.status == 1)
         #expect(third.stderr.contains("All 2 backend nodes are unavailable"))
         await cluster.shutdown()
     }
 
-    @Test func aConfigurationErrorAtStartIsExitCode2InTheUsersLanguage() throws {
+    @Test func aConfigurationErrorAtStartIsExitCode2InTheUsersLanguage() async throws {
         let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("API_BASE_URL=ftp://127.0.0.1:1\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
-        let english = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        let english = try await FailoverBinary.run(["-c", "nodes"], directory: directory)
         #expect(english.status == 2)
         #expect(english.stderr == "Error: API_BASE_URL (.env line 1): unsupported scheme \"ftp\" in \"ftp://127.0.0.1:1\" (use http or https)\n")
-        let french = try FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
+        let french = try await FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
         #expect(french.status == 2)
         #expect(french.stderr.hasPrefix("Erreur\u{00A0}: API_BASE_URL (.env, ligne 1)\u{00A0}: schéma «\u{00A0}ftp\u{00A0}» non pris en charge"))
     }
 
-    @Test func badCommandsAreOneLineErrorsAndTheREPLGoesOn() throws {
+    @Test func badCommandsAreOneLineErrorsAndTheREPLGoesOn() async throws {
         let script = """
             gte /api/stats
             get
@@ -82,7 +82,7 @@ struct EndToEndTests {
             get /api/stats -H 'Bad Header'
             nodes
             """
-        let result = try FailoverBinary.run(["--demo"], stdin: script)
+        let result = try await FailoverBinary.run(["--demo"], stdin: script)
         #expect(result.status == 2)
         let errors = result.stderr.split(separator: "\n").map(String.init)
         #expect(errors == [
@@ -96,28 +96,28 @@ struct EndToEndTests {
         #expect(result.stdout.contains("Current node: 0"), "the REPL stopped after the errors")
     }
 
-    @Test func helpAndBadFlags() throws {
-        let help = try FailoverBinary.run(["--help"])
+    @Test func helpAndBadFlags() async throws {
+        let help = try await FailoverBinary.run(["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("--demo"))
         #expect(help.stdout.contains("Start three demo nodes"))
-        let french = try FailoverBinary.run(["--help"], environment: ["LANG": "fr_FR.UTF-8"])
+        let french = try await FailoverBinary.run(["--help"], environment: ["LANG": "fr_FR.UTF-8"])
         #expect(french.stdout.contains("Démarrer trois nœuds de démonstration"))
-        let bogus = try FailoverBinary.run(["--bogus"])
+        let bogus = try await FailoverBinary.run(["--bogus"])
         #expect(bogus.status == 2)
         #expect(bogus.stderr.hasPrefix("Invalid arguments: "))
-        let language = try FailoverBinary.run(["--lang", "de", "-c", "nodes"])
+        let language = try await FailoverBinary.run(["--lang", "de", "-c", "nodes"])
         #expect(language.status == 2)
     }
 
-    @Test func demoCommandsNeedTheDemo() throws {
-        let cluster = try FailoverBinary.run(["-c", "demo kill 0"], environment: ["API_BASE_URL": "http://127.0.0.1:9", "HEALTH_CHECK_INTERVAL": "0"])
+    @Test func demoCommandsNeedTheDemo() async throws {
+        let cluster = try await FailoverBinary.run(["-c", "demo kill 0"], environment: ["API_BASE_URL": "http://127.0.0.1:9", "HEALTH_CHECK_INTERVAL": "0"])
         #expect(cluster.status == 2)
         #expect(cluster.stderr.contains("demo commands need the demo cluster"))
     }
 
-    @Test func frenchOutput() throws {
-        let result = try FailoverBinary.run(["--demo", "--lang", "fr", "-c", "get /api/stats", "-c", "demo kill 0", "-c", "get /api/stats", "-c", "nodes", "-c", "help use"])
+    @Test func frenchOutput() async throws {
+        let result = try await FailoverBinary.run(["--demo", "--lang", "fr", "-c", "get /api/stats", "-c", "demo kill 0", "-c", "get /api/stats", "-c", "nodes", "-c", "help use"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("HTTP 200 OK du nœud 0"))
         #expect(result.stdout.contains("Nœud de démo 0 arrêté\u{00A0}: son port est fermé"))
@@ -129,23 +129,23 @@ struct EndToEndTests {
         #expect(!result.stdout.contains("Switched"))
     }
 
-    @Test func langSwitchesAtRunTime() throws {
-        let result = try FailoverBinary.run(["--demo", "-c", "lang fr", "-c", "reset", "-c", "lang en", "-c", "reset"])
+    @Test func langSwitchesAtRunTime() async throws {
+        let result = try await FailoverBinary.run(["--demo", "-c", "lang fr", "-c", "reset", "-c", "lang en", "-c", "reset"])
         #expect(result.lines == ["Langue\u{00A0}: français", "Marques d’échec effacées sur tous les nœuds", "Language: English", "Failure marks cleared on every node"])
     }
 
-    @Test func watchWithoutATerminalPrintsCountSnapshots() throws {
-        let result = try FailoverBinary.run(["--demo", "-c", "watch 0.2 3"])
+    @Test func watchWithoutATerminalPrintsCountSnapshots() async throws {
+        let result = try await FailoverBinary.run(["--demo", "-c", "watch 0.2 3"])
         #expect(result.status == 0)
         #expect(result.lines.filter { $0.hasPrefix("#") && $0.contains("STATE") }.count == 3)
-        let json = try FailoverBinary.run(["--demo", "--json", "-c", "watch 0.1 2"])
+        let json = try await FailoverBinary.run(["--demo", "--json", "-c", "watch 0.1 2"])
         let object = try json.json()
         #expect(object.count == 1)
         #expect((object[0]["snapshots"] as? [Any])?.count == 2)
     }
 
-    @Test func pipedStdinRunsEveryLine() throws {
-        let result = try FailoverBinary.run(["--demo", "--json"], stdin: "get /api/stats\n\n# a comment\npost /api/items {\"name\": \"a b\"} -H 'Idempotency-Key: k1'\nnodes\n")
+    @Test func pipedStdinRunsEveryLine() async throws {
+        let result = try await FailoverBinary.run(["--demo", "--json"], stdin: "get /api/stats\n\n# a comment\npost /api/items {\"name\": \"a b\"} -H 'Idempotency-Key: k1'\nnodes\n")
         #expect(result.status == 0)
         let objects = try result.json()
         #expect(objects.map { $0["command"] as? String } == ["get", "post", "nodes"])
@@ -157,8 +157,8 @@ struct EndToEndTests {
 /// `failover --demo --tls`: a TLS failover and an HTTP/2 re-send, as a newcomer would try them.
 @Suite("failover --demo --tls")
 struct DemoTLSEndToEndTests {
-    @Test func aTLSFailoverAndAnHTTP2ResendInJSON() throws {
-        let result = try FailoverBinary.run([
+    @Test func aTLSFailoverAndAnHTTP2ResendInJSON() async throws {
+        let result = try await FailoverBinary.run([
             "--demo", "--tls", "--json", "-c", "post /api/items {\"a\":1}", "-c", "demo cert 0 expired", "-c", "get /api/stats",
             "-c", "demo refuse-streams 1", "-c", "post /api/items {\"a\":2}", "-c", "demo goaway 1", "-c", "post /api/items {\"a\":3}",
             "-c", "nodes", "-c", "config",
@@ -190,8 +190,8 @@ struct DemoTLSEndToEndTests {
         #expect(!result.stdout.contains("NIOSSL"))
     }
 
-    @Test func theSameInFrench() throws {
-        let result = try FailoverBinary.run(
+    @Test func theSameInFrench() async throws {
+        let result = try await FailoverBinary.run(
             ["--demo", "--tls", "-c", "demo cert 0 untrusted", "-c", "get /api/stats", "-c", "demo refuse-streams 1", "-c", "post /api/items {}"],
             environment: ["LANG": "fr_FR.UTF-8"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -200,35 +200,35 @@ struct DemoTLSEndToEndTests {
         #expect(result.stdout.contains("Le nœud de démo 1 refusera son prochain flux HTTP/2"))
     }
 
-    @Test func tlsWithoutDemoAndCertWithoutTLSAreUsageErrors() throws {
-        let alone = try FailoverBinary.run(["--tls", "-c", "nodes"])
+    @Test func tlsWithoutDemoAndCertWithoutTLSAreUsageErrors() async throws {
+        let alone = try await FailoverBinary.run(["--tls", "-c", "nodes"])
         #expect(alone.status == 2)
         #expect(alone.stderr.contains("--tls goes with --demo"))
-        let plain = try FailoverBinary.run(["--demo", "-c", "demo cert 0 expired"])
+        let plain = try await FailoverBinary.run(["--demo", "-c", "demo cert 0 expired"])
         #expect(plain.status == 2)
         #expect(plain.stderr.contains("demo cert needs the demo cluster over TLS: start with failover --demo --tls"))
     }
 
-    @Test func aBadTLSKeyInAnEnvFileIsExitCode2NamingKeyFileAndLine() throws {
+    @Test func aBadTLSKeyInAnEnvFileIsExitCode2NamingKeyFileAndLine() async throws {
         let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("API_BASE_URL=https://127.0.0.1:1\nTLS_CA_FILE=missing-ca.pem\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
-        let english = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        let english = try await FailoverBinary.run(["-c", "nodes"], directory: directory)
         #expect(english.status == 2)
         #expect(english.stderr == "Error: TLS_CA_FILE (.env line 2): cannot read \"missing-ca.pem\": no such file\n")
-        let french = try FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
+        let french = try await FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
         #expect(french.status == 2)
         #expect(french.stderr == "Erreur\u{00A0}: TLS_CA_FILE (.env, ligne 2)\u{00A0}: impossible de lire «\u{00A0}missing-ca.pem\u{00A0}»\u{00A0}: ce fichier n’existe pas\n")
         try Data("API_BASE_URL=https://127.0.0.1:1\nTLS_MIN_VERSION=1.1\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
-        let version = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        let version = try await FailoverBinary.run(["-c", "nodes"], directory: directory)
         #expect(version.status == 2)
         #expect(version.stderr == "Error: TLS_MIN_VERSION (.env line 2): \"1.1\" is not one of: 1.2, 1.3\n")
     }
 }
 
 extension DemoTLSEndToEndTests {
-    @Test func aClientKeyOthersCanReadIsAWarningAtStart() throws {
+    @Test func aClientKeyOthersCanReadIsAWarningAtStart() async throws {
         let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -239,11 +239,11 @@ extension DemoTLSEndToEndTests {
         chmod(directory + "/app.key", 0o644)
         try Data("API_BASE_URL=https://127.0.0.1:1\nHEALTH_CHECK_INTERVAL=0\nTLS_CLIENT_CERT_FILE=app.pem\nTLS_CLIENT_KEY_FILE=app.key\n".utf8)
             .write(to: URL(fileURLWithPath: directory + "/.env"))
-        let english = try FailoverBinary.run(["-c", "config"], directory: directory)
+        let english = try await FailoverBinary.run(["-c", "config"], directory: directory)
         #expect(english.status == 0, "\(english.stderr)")
         #expect(english.stderr == "Warning: TLS_CLIENT_KEY_FILE (.env line 4): \"app.key\" can be read by other users; run chmod 600 app.key\n")
         #expect(english.stdout.contains("TLS_CLIENT_CERT_FILE     app.pem"))
-        let french = try FailoverBinary.run(["-c", "config"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
+        let french = try await FailoverBinary.run(["-c", "config"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
         #expect(french.stderr.hasPrefix("Avertissement\u{00A0}: TLS_CLIENT_KEY_FILE (.env, ligne 4)"))
     }
 }
@@ -251,36 +251,36 @@ extension DemoTLSEndToEndTests {
 /// Load balancing from the command line.
 @Suite("failover and load balancing")
 struct BalancingEndToEndTests {
-    @Test func anUnknownPolicyInAnEnvFileIsExitCode2InBothLanguages() throws {
+    @Test func anUnknownPolicyInAnEnvFileIsExitCode2InBothLanguages() async throws {
         let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("API_BASE_URL=http://127.0.0.1:1\nLOAD_BALANCING=sideways\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
-        let english = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        let english = try await FailoverBinary.run(["-c", "nodes"], directory: directory)
         #expect(english.status == 2)
         #expect(english.stderr == "Error: LOAD_BALANCING (.env line 2): \"sideways\" is not one of: failover, round_robin, least_request, ewma\n")
-        let french = try FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
+        let french = try await FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["LANG": "fr_FR.UTF-8"])
         #expect(french.status == 2)
         #expect(french.stderr.hasPrefix("Erreur\u{00A0}: LOAD_BALANCING (.env, ligne 2)"))
         try Data("API_BASE_URL=http://127.0.0.1:1\nBACKUP_URL_7_WEIGHT=2\n".utf8).write(to: URL(fileURLWithPath: directory + "/.env"))
-        let missing = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        let missing = try await FailoverBinary.run(["-c", "nodes"], directory: directory)
         #expect(missing.status == 2)
         #expect(missing.stderr == "Error: BACKUP_URL_7_WEIGHT (.env line 2): is set but BACKUP_URL_7 is not: there is no such node\n")
     }
 
-    @Test func balanceSidewaysIsAUsageError() throws {
-        let result = try FailoverBinary.run(["--demo", "-c", "balance sideways"])
+    @Test func balanceSidewaysIsAUsageError() async throws {
+        let result = try await FailoverBinary.run(["--demo", "-c", "balance sideways"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("Unknown load-balancing policy \"sideways\""))
-        let french = try FailoverBinary.run(["--demo", "--lang", "fr", "-c", "balance sideways"])
+        let french = try await FailoverBinary.run(["--demo", "--lang", "fr", "-c", "balance sideways"])
         #expect(french.stderr.contains("Politique de répartition inconnue"))
     }
 
-    @Test func roundRobinOnTheDemoInJSON() throws {
+    @Test func roundRobinOnTheDemoInJSON() async throws {
         var arguments = ["--demo", "--json", "-c", "balance round_robin"]
         for _ in 0..<6 { arguments += ["-c", "get /api/stats"] }
         arguments += ["-c", "nodes", "-c", "add http://127.0.0.1:9 1", "-c", "priority 3 0", "-c", "remove 3", "-c", "nodes"]
-        let result = try FailoverBinary.run(arguments)
+        let result = try await FailoverBinary.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         let objects = try result.json()
         #expect(objects[1...6].compactMap { $0["node"] as? Int } == [0, 1, 2, 0, 1, 2])
@@ -296,30 +296,30 @@ struct BalancingEndToEndTests {
         #expect((objects[11]["nodes"] as? [[String: Any]])?.count == 3)
     }
 
-    @Test func aMisspelledKeyIsAWarningAndAnErrorWithStrictConfig() throws {
+    @Test func aMisspelledKeyIsAWarningAndAnErrorWithStrictConfig() async throws {
         let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("API_BASE_URL=http://127.0.0.1:9\nBACKUP_URL1=http://127.0.0.1:10\nHEALTH_CHECK_INTERVAL=0\n".utf8)
             .write(to: URL(fileURLWithPath: directory + "/.env"))
-        let lenient = try FailoverBinary.run(["-c", "nodes"], directory: directory)
+        let lenient = try await FailoverBinary.run(["-c", "nodes"], directory: directory)
         #expect(lenient.status == 0)
         #expect(lenient.stderr.contains("Warning: BACKUP_URL1 (.env line 2): not a key of swift-failover, ignored: did you mean BACKUP_URL_1?"))
-        let strict = try FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["STRICT_CONFIG": "true", "FAILOVER_LANG": "fr"])
+        let strict = try await FailoverBinary.run(["-c", "nodes"], directory: directory, environment: ["STRICT_CONFIG": "true", "FAILOVER_LANG": "fr"])
         #expect(strict.status == 2)
         #expect(strict.stdout.isEmpty)
         #expect(strict.stderr.contains("BACKUP_URL1 (.env, ligne 2)\u{00A0}: n’est pas une clé de swift-failover"))
         #expect(strict.stderr.contains("(une erreur avec STRICT_CONFIG=true)"))
     }
 
-    @Test func threeInvalidValuesAreListedTogetherInBothLanguages() throws {
+    @Test func threeInvalidValuesAreListedTogetherInBothLanguages() async throws {
         let directory = NSTemporaryDirectory() + "failover-e2e-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("API_BASE_URL=http://127.0.0.1:9\nREQUEST_TIMEOUT=soon\nMAX_RETRIES=many\nFAILBACK=sometimes\n".utf8)
             .write(to: URL(fileURLWithPath: directory + "/.env"))
         for (language, header, line) in [("en", "3 problems in the configuration:", "line "), ("fr", "3 problèmes dans la configuration\u{00A0}:", "ligne ")] {
-            let result = try FailoverBinary.run(["--lang", language, "-c", "nodes"], directory: directory)
+            let result = try await FailoverBinary.run(["--lang", language, "-c", "nodes"], directory: directory)
             #expect(result.status == 2)
             #expect(result.stderr.contains(header))
             for (key, number) in [("REQUEST_TIMEOUT", 2), ("MAX_RETRIES", 3), ("FAILBACK", 4)] {

@@ -135,7 +135,7 @@ struct InteractiveTests {
         // The terminal echoes what was typed after the prompt; the other lines are what the REPL printed.
         let transcript = terminal.output.components(separatedBy: "\n").filter { !$0.contains("failover[") }.joined(separator: "\n")
         let saved = try String(contentsOfFile: history, encoding: .utf8)
-        let json = try FailoverBinary.run(["--env-file", envFile, "--json"] + commands.flatMap { ["-c", $0] })
+        let json = try await FailoverBinary.run(["--env-file", envFile, "--json"] + commands.flatMap { ["-c", $0] })
         #expect(transcript.contains("VITE_API_TOKEN") && transcript.contains("<redacted>"))
         #expect(json.stdout.contains("\"command\":\"config\""))
         for (name, text) in [("terminal", transcript), ("history", saved), ("--json stdout", json.stdout), ("--json stderr", json.stderr)] {

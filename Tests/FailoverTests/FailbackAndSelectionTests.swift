@@ -5,8 +5,8 @@ import Localization
 import Logging
 import MetricsTestKit
 import NIOCore
-import Synchronization
 import Testing
+import Locking
 
 @Suite("Failback, selection, runtime changes")
 struct FailbackTests {
@@ -204,7 +204,7 @@ final class CapturedLogs: Sendable {
         var text: String
     }
 
-    private let lines = Mutex<[Line]>([])
+    private let lines = LockedValue<[Line]>([])
     var messages: [Line] { lines.withLock { $0 } }
 
     func handler() -> some LogHandler {
@@ -213,7 +213,7 @@ final class CapturedLogs: Sendable {
 
     fileprivate func append(_ line: Line) { lines.withLock { $0.append(line) } }
 
-    private let details = Mutex<[String]>([])
+    private let details = LockedValue<[String]>([])
     /// The metadata and errors of the lines, as text.
     var detailText: [String] { details.withLock { $0 } }
     fileprivate func appendDetail(_ text: String) { details.withLock { $0.append(text) } }

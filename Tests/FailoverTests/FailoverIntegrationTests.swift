@@ -4,6 +4,7 @@ import Foundation
 import Localization
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// The failover pipeline against real nodes on 127.0.0.1 with real faults.
@@ -94,7 +95,7 @@ struct FailoverIntegrationTests {
 
     @Test(arguments: [DemoFault.hangBeforeHeaders, .hangMidBody])
     func aHangingNodeTimesOutAndTheNextAnswers(_ fault: DemoFault) async throws {
-        try await withClient(configure: { $0.timeouts = .init(request: .milliseconds(300), total: .seconds(5), connect: .milliseconds(300)) }) { cluster, client in
+        try await withClient(configure: { $0.timeouts = .init(request: .milliseconds(300), total: .seconds(5), connect: .seconds(1)) }) { cluster, client in
             await cluster[0].setFault(fault)
             let response = try await client.get("/api/stats")
             #expect(response.status == .ok)
@@ -108,7 +109,7 @@ struct FailoverIntegrationTests {
     /// A body that never stops arriving, but too slowly: the idle read timeout never fires, the
     /// attempt's deadline (checked as the body arrives) cuts it, and the next node answers.
     @Test func aBodyStillArrivingAtTheDeadlineIsCut() async throws {
-        try await withClient(configure: { $0.timeouts = .init(request: .milliseconds(300), total: .seconds(5), connect: .milliseconds(300)) }) { cluster, client in
+        try await withClient(configure: { $0.timeouts = .init(request: .milliseconds(300), total: .seconds(5), connect: .seconds(1)) }) { cluster, client in
             await cluster[0].setFault(.slowBody(every: .milliseconds(20)))
             let response = try await client.get("/api/stats")
             #expect(response.status == .ok)
@@ -119,20 +120,21 @@ struct FailoverIntegrationTests {
     }
 
     @Test func theOverallDeadlineNamesTheNodesTried() async throws {
-        try await withClient(configure: { $0.timeouts = .init(request: .seconds(1), total: .milliseconds(1500), connect: .milliseconds(300)) }) { cluster, client in
+        try await withClient(configure: { $0.timeouts = .init(request: .seconds(1), total: .milliseconds(1500), connect: .seconds(1)) }) { cluster, client in
             for node in cluster.nodes { await node.setFault(.hangBeforeHeaders) }
             let error = await client.failure(FailoverRequest(path: "/api/stats"))
             #expect(error?.code == .timeout)
             #expect(error?.nodesTried == [0, 1])
-            #expect(error?.message(in: .english) == "Request timed out after 1500 ms (nodes tried: 0, 1, of 3)")
-            #expect(error?.message(in: .french) == "Délai de la requête dépassé après 1500 ms (nœuds essayés\u{00A0}: 0, 1, sur 3)")
+            let total = 1500 * TestTiming.scale
+            #expect(error?.message(in: .english) == "Request timed out after \(total) ms (nodes tried: 0, 1, of 3)")
+            #expect(error?.message(in: .french) == "Délai de la requête dépassé après \(total) ms (nœuds essayés\u{00A0}: 0, 1, sur 3)")
         }
-        try await withClient(configure: { $0.timeouts = .init(request: .milliseconds(400), total: .milliseconds(1000), connect: .milliseconds(300)) }) { cluster, client in
+        try await withClient(configure: { $0.timeouts = .init(request: .milliseconds(400), total: .milliseconds(1000), connect: .seconds(1)) }) { cluster, client in
             for node in cluster.nodes { await node.setFault(.hangBeforeHeaders) }
             let error = await client.failure(FailoverRequest(path: "/api/stats"))
             #expect(error?.code == .timeout)
             #expect(error?.nodesTried == [0, 1, 2])
-            #expect(error?.message(in: .english) == "Connection timeout after 1000 ms (all 3 nodes tried)")
+            #expect(error?.message(in: .english) == "Connection timeout after \(1000 * TestTiming.scale) ms (all 3 nodes tried)")
         }
     }
 

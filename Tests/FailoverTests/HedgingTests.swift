@@ -48,7 +48,7 @@ struct HedgingTests {
     @Test func whenTheHedgeFailsTooTheNormalOrderGoesOn() async throws {
         try await withClient(configure: { configuration in
             configuration.hedging = .init(delay: .milliseconds(20))
-            configuration.timeouts = .init(request: .milliseconds(400), total: .seconds(5), connect: .milliseconds(300))
+            configuration.timeouts = .init(request: .milliseconds(400), total: .seconds(5), connect: .seconds(1))
         }) { cluster, client in
             await cluster[0].setFault(.hangBeforeHeaders)
             await cluster[1].setFault(.status(503))

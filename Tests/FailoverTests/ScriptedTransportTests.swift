@@ -1,8 +1,8 @@
 import Failover
 import Foundation
 import NIOCore
-import Synchronization
 import Testing
+import Locking
 
 /// A transport that answers from a script, for pipeline decisions that real sockets make racy.
 final class ScriptedTransport: Transport {
@@ -11,12 +11,12 @@ final class ScriptedTransport: Transport {
         case fail(TransportFailure.Kind)
     }
 
-    private let steps: Mutex<[String: [Step]]>
-    let sent = Mutex<[String]>([])
+    private let steps: LockedValue<[String: [Step]]>
+    let sent = LockedValue<[String]>([])
 
     /// Steps by host:port, consumed in order; a node with no step left answers 200.
     init(_ steps: [String: [Step]]) {
-        self.steps = Mutex(steps)
+        self.steps = LockedValue(steps)
     }
 
     func send(_ request: TransportRequest, deadline: ContinuousClock.Instant) async throws -> TransportResponse {
@@ -98,7 +98,7 @@ struct ScriptedTransportTests {
     @Test func aDownNodeThatAnswersAgainRecoversWithAnEvent() async throws {
         let transport = ScriptedTransport(["a:1": [.fail(.connectionRefused)], "b:2": [.respond(200), .respond(503)]])
         let client = try client(transport)
-        let events = Mutex<[FailoverEvent]>([])
+        let events = LockedValue<[FailoverEvent]>([])
         client.observeEvents { event in events.withLock { $0.append(event) } }
         func recoveries() -> [Int] {
             events.withLock { $0.compactMap { if case .nodeRecovered(let node, _) = $0 { node } else { nil } } }

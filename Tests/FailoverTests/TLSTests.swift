@@ -138,7 +138,7 @@ struct TLSPinAndClientTests {
         let healthy = try await DemoNode.start(name: "healthy", tls: try pki.node())
         var configuration = try FailoverClient.Configuration(primary: "https://127.0.0.1:\(silent.port)", backups: [healthy.baseURL])
         configuration.tls = try pki.clientTLS()
-        configuration.timeouts = .init(request: .seconds(2), total: .seconds(6), connect: .milliseconds(300))
+        configuration.timeouts = .init(request: .seconds(2), total: .seconds(6), connect: .seconds(1))
         configuration.healthCheck.interval = .zero
         configuration.selectionTTL = .zero
         try await withFailoverClient(configuration: configuration) { client in

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The configuration in force, swapped as a whole when the `.env` files are reloaded; each request
 /// reads it once at its start, so a reload never changes a request in flight.
@@ -8,10 +8,10 @@ final class ClientSettings: Sendable {
         var policy: RequestPolicy
     }
 
-    private let storage: Mutex<State>
+    private let storage: LockedValue<State>
 
     init(_ configuration: FailoverClient.Configuration) {
-        storage = Mutex(State(configuration: configuration, policy: RequestPolicy(configuration)))
+        storage = LockedValue(State(configuration: configuration, policy: RequestPolicy(configuration)))
     }
 
     /// The configuration now.

@@ -51,16 +51,23 @@ extension FailoverClient {
     /// Checks every `HEALTH_CHECK_INTERVAL` (± 10 % jitter, so that many clients do not check in step)
     /// until cancelled.
     func runHealthChecks(checkAtStart: Bool) async {
+        await Self.runHealthChecks(checkAtStart: checkAtStart) { self }
+    }
+
+    /// The rounds of health checks, every `HEALTH_CHECK_INTERVAL` (± 10 %), until cancelled or
+    /// until `client` returns `nil`: the client's own loop holds it weakly, so that a client
+    /// dropped without ``shutdown()`` goes away (it is held only during a round).
+    static func runHealthChecks(checkAtStart: Bool, client: @Sendable () -> FailoverClient?) async {
         var first = true
         while !Task.isCancelled {
             if !(first && checkAtStart) {
-                let interval = settings.configuration.healthCheck.interval
-                guard interval > .zero else { return }
+                guard let interval = client()?.settings.configuration.healthCheck.interval, interval > .zero else { return }
                 let jitter = Double.random(in: 0.9...1.1)
                 do { try await Task.sleep(for: interval * jitter) } catch { return }
             }
             first = false
-            await checkAllNodes()
+            guard let client = client() else { return }
+            await client.checkAllNodes()
         }
     }
 }

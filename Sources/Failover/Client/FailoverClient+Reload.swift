@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Localization
-import Synchronization
+import Locking
 
 extension FailoverClient {
     /// Loads the `.env` files again and puts the new configuration in force (nodes added, removed
@@ -32,14 +32,17 @@ extension FailoverClient {
     }
 
     /// Watches the `.env` files for changes until cancelled.
-    func watchConfiguration(_ origin: ConfigurationOrigin) async {
+    /// Reloads when the files of `origin` change, until cancelled or until the client is gone
+    /// (held weakly between checks).
+    static func watchConfiguration(_ origin: ConfigurationOrigin, client: @Sendable () -> FailoverClient?) async {
         var signature = origin.signature()
         while !Task.isCancelled {
-            do { try await Task.sleep(for: settings.configuration.reloadCheckInterval) } catch { return }
+            guard let interval = client()?.settings.configuration.reloadCheckInterval else { return }
+            do { try await Task.sleep(for: interval) } catch { return }
             let now = origin.signature()
             guard now != signature else { continue }
             signature = now
-            reloadConfigurationLogged()
+            client()?.reloadConfigurationLogged()
         }
     }
 }
@@ -64,7 +67,7 @@ private final class HangUpSignal: @unchecked Sendable {
     static let shared = HangUpSignal()
 
     // The DispatchSource is created once and never cancelled; handlers are behind the lock.
-    private let handlers = Mutex<[UUID: @Sendable () -> Void]>([:])
+    private let handlers = LockedValue<[UUID: @Sendable () -> Void]>([:])
     private var source: (any DispatchSourceSignal)?
 
     private init() {

@@ -5,6 +5,7 @@ public import NIOHTTP1
 @_exported public import Localization
 import Synchronization
 public import Tracing
+import Locking
 
 /// An HTTP client for an API served by several interchangeable nodes: it sends each request to the
 /// current node, retries, and fails over to the next healthy node when one dies, hangs or answers 5xx.
@@ -32,10 +33,10 @@ public final class FailoverClient: Sendable {
     let classifier: any ErrorClassifier
     /// Spans of requests, attempts and health checks; `nil` with the no-op tracer.
     let tracing: FailoverTracing?
-    private let background = Mutex<[Task<Void, Never>]>([])
-    private let signalWatcher = Mutex<SignalWatcher?>(nil)
+    private let background = LockedValue<[Task<Void, Never>]>([])
+    private let signalWatcher = LockedValue<SignalWatcher?>(nil)
     private let isShutDown = Atomic(false)
-    let selectionCleared = Mutex(false)
+    let selectionCleared = LockedValue(false)
 
     /// The configuration in force (it changes when the `.env` files are reloaded).
     public var configuration: Configuration { settings.configuration }
@@ -183,6 +184,19 @@ public final class FailoverClient: Sendable {
         try await transport.shutdown()
     }
 
+    /// A client dropped without ``shutdown()`` is shut down in the background: its work stops, its
+    /// event streams end, and its connections close once the requests still running end (nothing
+    /// is leaked, and AsyncHTTPClient's check for an HTTP client never shut down is not hit). Call
+    /// ``shutdown()`` to wait for it.
+    deinit {
+        guard isShutDown.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        signalWatcher.withLock { $0?.cancel() }
+        for task in background.withLock({ $0 }) { task.cancel() }
+        cluster.broadcaster.finish()
+        let transport = transport
+        Task { try? await transport.shutdown() }
+    }
+
     /// Adds a task to the client's background work, cancelled and awaited at shutdown.
     func own(_ work: @escaping @Sendable () async -> Void) {
         let task = Task { await work() }
@@ -197,10 +211,10 @@ public final class FailoverClient: Sendable {
             }
         }
         if runsHealthChecks, configuration.healthCheck.interval > .zero {
-            own { [weak self] in await self?.runHealthChecks(checkAtStart: checkAtStart) }
+            own { [weak self] in await Self.runHealthChecks(checkAtStart: checkAtStart) { [weak self] in self } }
         }
         if let origin = configuration.origin, configuration.reloadCheckInterval > .zero {
-            own { [weak self] in await self?.watchConfiguration(origin) }
+            own { [weak self] in await Self.watchConfiguration(origin) { [weak self] in self } }
             signalWatcher.withLock { $0 = SignalWatcher(onHangUp: { [weak self] in self?.reloadConfigurationLogged() }) }
         }
     }

@@ -1,9 +1,9 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The shared, mutable state of the nodes: their state machines, metrics, and which one is current.
 ///
-/// A `Mutex` guards it; events produced under the lock are delivered after it is released. Signals
+/// A lock (`LockedValue`) guards it; events produced under the lock are delivered after it is released. Signals
 /// name nodes by URL, not index, so a request in flight while the node list is reloaded never
 /// credits the wrong node.
 final class ClusterState: Sendable {
@@ -126,7 +126,7 @@ final class ClusterState: Sendable {
         }
     }
 
-    let storage: Mutex<Storage>
+    let storage: LockedValue<Storage>
     let broadcaster: EventBroadcaster
     let metrics: MetricsRecorder
 
@@ -140,7 +140,7 @@ final class ClusterState: Sendable {
         initial.outliers = outliers
         // The first node of the best level is current (under `failover` with default priorities, node 0).
         if let best = initial.enabledByPriority.first { initial.current = best.node.index }
-        storage = Mutex(initial)
+        storage = LockedValue(initial)
         self.broadcaster = broadcaster
         self.metrics = metrics
     }

@@ -1,5 +1,5 @@
 import Configuration
-import Synchronization
+import Locking
 
 /// Reads raw configuration strings through swift-configuration's `ConfigReader` (process environment
 /// first, then the `.env` files in precedence order) and tells where each value came from.
@@ -49,7 +49,7 @@ struct ConfigurationSources: Sendable {
 
 /// Remembers, for each key read, which provider answered.
 private final class ProvenanceRecorder: AccessReporter, Sendable {
-    private let answering = Mutex<[String: String]>([:])
+    private let answering = LockedValue<[String: String]>([:])
 
     func report(_ event: AccessEvent) {
         let key = event.metadata.key.components.joined(separator: ".")

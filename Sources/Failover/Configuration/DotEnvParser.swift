@@ -3,22 +3,22 @@
 /// - `key` is the name as written, without any `export ` prefix.
 /// - `value` is final: quotes removed, escapes decoded, expansions done.
 /// - `line` is where the key stands, even when a quoted value spans several lines.
-struct DotEnvEntry: Sendable, Equatable {
+package struct DotEnvEntry: Sendable, Equatable {
     /// The variable name; it matches `[A-Za-z_][A-Za-z0-9_.-]*`.
-    var key: String
+    package var key: String
     /// The decoded and expanded value.
-    var value: String
+    package var value: String
     /// 1-based line where the key stands.
-    var line: Int
+    package var line: Int
 }
 
 /// A syntax error in a .env file, with where it is.
 ///
 /// - `line` and `column` are 1-based; columns count Unicode scalars.
 /// - A UTF-8 byte order mark is not counted; a CRLF or lone CR ends a line.
-struct DotEnvSyntaxError: Error, Sendable, Equatable {
+package struct DotEnvSyntaxError: Error, Sendable, Equatable {
     /// What is wrong; messages are localized elsewhere from this value.
-    enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A line that is neither blank nor a comment has no `=`; reported at its first non-blank.
         case missingEquals
         /// The text before `=` (blanks trimmed, maybe empty) is not a valid key; reported where it starts.
@@ -32,18 +32,18 @@ struct DotEnvSyntaxError: Error, Sendable, Equatable {
     }
 
     /// What is wrong.
-    var kind: Kind
+    package var kind: Kind
     /// 1-based line of the problem.
-    var line: Int
+    package var line: Int
     /// 1-based column of the problem, in Unicode scalars.
-    var column: Int
+    package var column: Int
 }
 
 /// Parses .env files the way Node's dotenv + dotenv-expand, Vite and python-dotenv users write them.
 ///
 /// - Pure: no I/O, no global state; lookups are supplied by the caller.
 /// - Entries come back in file order with their line numbers.
-enum DotEnvParser {
+package enum DotEnvParser {
     /// Parses the text of a .env file.
     ///
     /// - Lines: `KEY=value`, optionally prefixed by `export `; blanks around `=` are allowed.
@@ -65,7 +65,7 @@ enum DotEnvParser {
     ///   `fallbackLookup`; an unknown name expands to an empty string.
     /// - Duplicate keys: every entry is returned; for later expansions the last one wins.
     /// - Errors are thrown for the first problem found; no line is ever skipped silently.
-    static func parse(
+    package static func parse(
         _ text: String,
         priorityLookup: (String) -> String? = { _ in nil },
         fallbackLookup: (String) -> String? = { _ in nil }
@@ -78,7 +78,7 @@ enum DotEnvParser {
     /// Parses the whole text, going on after a syntax error at the next line, so that every
     /// problem of a file is reported at once: the entries of the lines that parse, and the errors
     /// of the others, in order.
-    static func parseAll(
+    package static func parseAll(
         _ text: String,
         priorityLookup: (String) -> String? = { _ in nil },
         fallbackLookup: (String) -> String? = { _ in nil }

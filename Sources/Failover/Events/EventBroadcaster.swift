@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Fans events out to every subscriber of ``FailoverClient/events``.
 ///
@@ -12,7 +12,7 @@ final class EventBroadcaster: Sendable {
         var finished = false
     }
 
-    private let subscribers = Mutex(Subscribers())
+    private let subscribers = LockedValue(Subscribers())
     private let bufferSize: Int
 
     init(bufferSize: Int = 1024) {

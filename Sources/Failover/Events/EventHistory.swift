@@ -1,5 +1,5 @@
 public import Foundation
-import Synchronization
+import Locking
 
 /// An event with when it happened and its place in the history.
 public struct RecordedEvent: Sendable {
@@ -23,7 +23,7 @@ public final class EventHistory: Sendable {
         var recorded = 0
     }
 
-    private let storage = Mutex(Storage())
+    private let storage = LockedValue(Storage())
     /// How many events are kept.
     public let capacity: Int
 

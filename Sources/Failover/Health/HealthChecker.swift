@@ -89,7 +89,18 @@ struct HealthChecker: Sendable {
     /// boolean is turned into its text, so `{"status": false}` is not healthy).
     static func reportedStatus(in response: TransportResponse) -> String? {
         guard response.body.readableBytes > 0,
-              let bytes = response.body.getBytes(at: response.body.readerIndex, length: response.body.readableBytes),
+              let bytes = response.body.getBytes(at: response.body.readerIndex, length: response.body.readableBytes)
+        else { return nil }
+        return HealthBody.reportedStatus(bytes)
+    }
+}
+
+/// What a health endpoint's body says about the node.
+package enum HealthBody {
+    /// The `status` of a JSON object body (`{"status":"ok"}`), as text; `nil` for a body that is
+    /// not a JSON object or has no `status`.
+    package static func reportedStatus(_ bytes: [UInt8]) -> String? {
+        guard !bytes.isEmpty,
               let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
               let status = object["status"]
         else { return nil }

@@ -1,5 +1,5 @@
 import CoreMetrics
-import Synchronization
+import Locking
 
 /// Reports the client's activity through swift-metrics, with a fixed set of dimensions.
 ///
@@ -94,9 +94,9 @@ private struct AttemptInstruments: Sendable {
 
 /// The metric objects made so far, by label and dimensions.
 private final class Handles: Sendable {
-    private let counters = Mutex<[String: Counter]>([:])
-    private let timers = Mutex<[String: Timer]>([:])
-    private let attempts = Mutex<[AttemptInstruments?]>([])
+    private let counters = LockedValue<[String: Counter]>([:])
+    private let timers = LockedValue<[String: Timer]>([:])
+    private let attempts = LockedValue<[AttemptInstruments?]>([])
 
     func attempts(node: Int, make: () -> AttemptInstruments) -> AttemptInstruments {
         attempts.withLock { made in

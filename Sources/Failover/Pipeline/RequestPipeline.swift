@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 package import NIOHTTP1
 import NIOPosix
-import Synchronization
+import Locking
 
 /// What one attempt produced when the node answered: status, headers, and whatever the caller
 /// needs to hand back (a buffered body, or an OpenAPI response and its streaming body).
@@ -528,7 +528,7 @@ func withAttemptDeadline<Result: Sendable>(
 
 /// Whether an attempt's timer fired.
 private final class DeadlineFlag: Sendable {
-    private let value = Mutex(false)
+    private let value = LockedValue(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
 }

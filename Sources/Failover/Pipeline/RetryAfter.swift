@@ -1,13 +1,13 @@
-import Foundation
+package import Foundation
 
 /// Reads a `Retry-After` header: delay-seconds (`120`) or an HTTP date.
-enum RetryAfter {
+package enum RetryAfter {
     /// The delay the header asks for, or `nil` when absent or unreadable.
     ///
     /// - Parameters:
     ///   - value: The header value.
     ///   - now: The current date (for the HTTP-date form).
-    static func parse(_ value: String?, now: Date = Date()) -> Duration? {
+    package static func parse(_ value: String?, now: Date = Date()) -> Duration? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         if let seconds = Int(value) { return seconds >= 0 ? .seconds(seconds) : nil }
         let formatter = DateFormatter()

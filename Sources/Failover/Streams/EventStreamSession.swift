@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import OpenAPIRuntime
-import Synchronization
+import Locking
 
 /// The engine behind ``ServerSentEvents``: connects through the failover order, reads events with
 /// an idle watchdog, and resumes elsewhere with `Last-Event-ID` when a node fails.
@@ -168,7 +168,7 @@ struct EventStreamSession: Sendable {
 
 /// When bytes last arrived on a stream, for the idle watchdog.
 private final class ActivityClock: Sendable {
-    private let last = Mutex(ContinuousClock.now)
+    private let last = LockedValue(ContinuousClock.now)
 
     func touch() { last.withLock { $0 = .now } }
 

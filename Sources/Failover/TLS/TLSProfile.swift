@@ -5,8 +5,8 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import NIOTLS
-import Synchronization
 import X509
+import Locking
 
 /// One set of TLS settings, resolved for use: the NIOSSL configuration every connection of its
 /// HTTP clients uses, and what it takes to check pins and explain a refused certificate.
@@ -16,11 +16,11 @@ final class TLSProfile: Sendable {
     /// The pinned SPKI hashes; empty when nothing is pinned.
     let pins: Set<[UInt8]>
     /// Leaf certificates (by SHA-256 of their DER) whose verified chain holds a pin.
-    private let approvedLeaves = Mutex<Set<[UInt8]>>([])
+    private let approvedLeaves = LockedValue<Set<[UInt8]>>([])
     /// The trust store as swift-certificates sees it, read on first need.
-    private let trustStore = Mutex<TrustStore?>(nil)
+    private let trustStore = LockedValue<TrustStore?>(nil)
     /// The last look for an alert after the handshake, by `host:port`.
-    private let recentAlerts = Mutex<[String: (at: ContinuousClock.Instant, reason: TLSFailureReason?)]>([:])
+    private let recentAlerts = LockedValue<[String: (at: ContinuousClock.Instant, reason: TLSFailureReason?)]>([:])
 
     init(_ settings: FailoverClient.Configuration.TLS, httpVersion: FailoverClient.Configuration.HTTPVersionPolicy) {
         self.settings = settings

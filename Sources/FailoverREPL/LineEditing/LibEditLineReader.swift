@@ -1,6 +1,6 @@
 import CLibEdit
 import Foundation
-import Synchronization
+import Locking
 
 /// Reads command lines on a terminal with libedit: emacs key bindings,
 /// history (Up and Down, Ctrl-R), and Tab completion from a ``Completer``.
@@ -22,12 +22,12 @@ import Synchronization
 /// had (the REPL's `SIGINT` handler, for one); an ignored signal it leaves alone.
 ///
 /// The reader is `Sendable` because every use of the libedit editor, which
-/// is not thread-safe, happens inside one `Mutex`: reads, history changes
+/// is not thread-safe, happens inside one lock: reads, history changes
 /// and saving are serialised. ``saveHistory()`` and ``addHistory(_:)``
 /// therefore wait for a read in progress to end.
 public final class LibEditLineReader: LineReader {
     /// The libedit editor (a `cle_editor *`); `nil` if libedit could not start.
-    private let editor: Mutex<OpaquePointer?>
+    private let editor: LockedValue<OpaquePointer?>
     /// Kept alive for the editor's completion callback.
     private let completion: CompletionContext
     /// Where the history is loaded from and saved to.
@@ -56,7 +56,7 @@ public final class LibEditLineReader: LineReader {
         }
         self.completion = completion
         self.historyFile = historyFile
-        self.editor = Mutex(created)
+        self.editor = LockedValue(created)
         self.isInteractive = standardInputIsTerminal()
     }
 

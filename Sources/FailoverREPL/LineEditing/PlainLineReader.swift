@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Reads lines from standard input without editing: for pipes and files.
 ///
@@ -10,7 +10,7 @@ import Synchronization
 /// should not read file descriptor 0 directly while this reader is in use.
 public final class PlainLineReader: LineReader {
     /// Serialises reads: one at a time.
-    private let readLock = Mutex(())
+    private let readLock = LockedValue(())
 
     /// Creates a reader of standard input.
     public init() {}

@@ -2,13 +2,13 @@ import Failover
 import FailoverDemo
 import Foundation
 import Localization
-import Synchronization
+import Locking
 
 /// A value behind a lock, shareable by reference.
 final class LockedBox<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
+    private let mutex: LockedValue<Value>
 
-    init(_ value: Value) { mutex = Mutex(value) }
+    init(_ value: Value) { mutex = LockedValue(value) }
 
     func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result {
         mutex.withLock { body(&$0) }
@@ -24,7 +24,7 @@ final class Session: Sendable {
     let demoTLS: DemoTLSSetup?
     /// The latest events (health-check rounds excluded).
     let history: EventHistory
-    private let paths = Mutex<[String]>([])
+    private let paths = LockedValue<[String]>([])
 
     init(client: FailoverClient, demo: DemoCluster?, demoTLS: DemoTLSSetup? = nil) {
         self.client = client
@@ -55,7 +55,7 @@ final class Session: Sendable {
     var recentPaths: [String] { paths.withLock { $0 } }
 
     /// The background traffic of `demo traffic`, if any.
-    private let traffic = Mutex<Task<Void, Never>?>(nil)
+    private let traffic = LockedValue<Task<Void, Never>?>(nil)
 
     /// Sends `GET /api/stats` at `rate` requests per second in the background, replacing any
     /// traffic already running; 0 stops it.

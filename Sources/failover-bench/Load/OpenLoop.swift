@@ -1,4 +1,5 @@
 import Synchronization
+import Locking
 
 /// One request of an open-loop run.
 struct Sample: Sendable {
@@ -77,7 +78,7 @@ final class SampleSink: Sendable {
         var inFlight = 0
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     var inFlight: Int { state.withLock { $0.inFlight } }
     var samples: [Sample] { state.withLock { $0.samples } }

@@ -1,6 +1,6 @@
 import Foundation
 import OrderedJSON
-import Synchronization
+import Locking
 
 /// A reference proxy's state in this run.
 enum ProxyState: Sendable {
@@ -37,8 +37,8 @@ final class ProxyController: Sendable {
     let script: String?
     let nodePorts: [Int]
     let listenPorts: [Column: Int]
-    private let states: Mutex<[Column: ProxyState]>
-    private let installFailed = Mutex(false)
+    private let states: LockedValue<[Column: ProxyState]>
+    private let installFailed = LockedValue(false)
 
     /// Creates the controller; `script` is `nil` with `--skip-proxies` or when the script is missing.
     init(script: String?, skipped: Bool, nodePorts: [Int], listenPorts: [Column: Int]) {
@@ -46,7 +46,7 @@ final class ProxyController: Sendable {
         self.nodePorts = nodePorts
         self.listenPorts = listenPorts
         let initial: ProxyState = skipped ? .skipped : (script == nil ? .unavailable(BenchText.scriptMissing) : .stopped(version: ""))
-        states = Mutex([.haproxy: initial, .nginx: initial])
+        states = LockedValue([.haproxy: initial, .nginx: initial])
     }
 
     /// The proxy's state now.

@@ -1,6 +1,6 @@
 import Foundation
 import OrderedJSON
-import Synchronization
+import Locking
 
 /// `memory`: the peak resident memory of a client process with 1,000 requests in flight, and its
 /// resident memory after 1,000,000 requests (no growth). The client runs alone in a child process
@@ -135,7 +135,7 @@ struct MemoryScenario: Scenario {
 
 /// The proxy's resident memory over a run, in KiB.
 final class ProxyMemorySamples: Sendable {
-    private let storage = Mutex<[Int]>([])
+    private let storage = LockedValue<[Int]>([])
     var values: [Int] { storage.withLock { $0 } }
     func append(_ value: Int) { storage.withLock { $0.append(value) } }
 }

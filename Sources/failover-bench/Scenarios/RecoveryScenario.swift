@@ -1,5 +1,5 @@
 import OrderedJSON
-import Synchronization
+import Locking
 
 /// `recovery`: the primary is killed, the load moves to a backup, then the primary is revived;
 /// the time from its revival to the first request it serves (automatic failback; HAProxy's health
@@ -101,7 +101,7 @@ final class FirstServed: Sendable {
     }
 
     let node: String
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     init(node: String) { self.node = node }
 

@@ -6,6 +6,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OrderedJSON
+import TestSupport
 import Testing
 import Tracing
 
@@ -32,6 +33,7 @@ struct DashboardHarness {
         configuration.selectionTTL = .zero
         configuration.retry.baseDelay = .milliseconds(1)
         try configure(&configuration, cluster)
+        configuration.timeouts = configuration.timeouts.scaledForTestRun
         let exporter = PrometheusExporter()
         let client = FailoverClient(configuration: configuration, metricsFactory: exporter.metricsFactory, tracer: tracer)
         let dashboard = Dashboard(client: client, token: token, exporter: exporter, defaultLanguage: .english, statusInterval: statusInterval)

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 
 /// Runs the built `failover` executable (it sits next to the test bundle in the build folder).
 enum FailoverBinary {
@@ -29,9 +30,27 @@ enum FailoverBinary {
         }
     }
 
-    /// Runs the binary to the end.
+    /// Runs the binary to the end. The waiting happens on a thread of its own, never on one of the
+    /// cooperative pool (whose few threads the other tests need), and stdout and stderr are read
+    /// together (a child filling one pipe while the other is read would never end).
     static func run(
         _ arguments: [String], stdin: String? = nil, directory: String? = nil, environment: [String: String] = [:]
+    ) async throws -> Result {
+        // Two at a time: each run starts a process (often with a demo cluster); dozens at once would
+        // starve the tests that measure handshakes and deadlines on the same two cores.
+        await slots.acquire()
+        defer { slots.release() }
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try runBlocking(arguments, stdin: stdin, directory: directory, environment: environment) })
+            }
+        }
+    }
+
+    private static let slots = Slots(2)
+
+    private static func runBlocking(
+        _ arguments: [String], stdin: String?, directory: String?, environment: [String: String]
     ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -50,9 +69,50 @@ enum FailoverBinary {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        let errData = LockedValue(Data())
+        let errDone = DispatchGroup()
+        errDone.enter()
+        Thread.detachNewThread {
+            errData.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() }
+            errDone.leave()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        errDone.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
+    }
+}
+
+/// At most `count` holders at a time; the others wait their turn, in order.
+final class Slots: Sendable {
+    private let state: LockedValue<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
+
+    init(_ count: Int) { state = LockedValue((count, [])) }
+
+    func acquire() async {
+        await withCheckedContinuation { continuation in
+            let granted = state.withLock { state -> Bool in
+                guard state.free > 0 else {
+                    state.waiting.append(continuation)
+                    return false
+                }
+                state.free -= 1
+                return true
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.free += 1
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

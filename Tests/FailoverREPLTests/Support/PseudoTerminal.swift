@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
+import Locking
 
 /// Runs a program under a real pseudo-terminal, for tests.
 ///
@@ -25,7 +25,7 @@ final class PseudoTerminal {
 
     /// Serialises opening and spawning, so that no program spawned here
     /// inherits another terminal's descriptors before they are close-on-exec.
-    private static let spawnLock = Mutex(())
+    private static let spawnLock = LockedValue(())
 
     /// The master side of the terminal (close-on-exec).
     private let master: Int32

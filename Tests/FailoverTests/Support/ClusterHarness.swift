@@ -3,7 +3,8 @@ import FailoverDemo
 import CoreMetrics
 import Foundation
 import NIOCore
-import Synchronization
+import Locking
+import TestSupport
 
 /// Starts demo nodes on 127.0.0.1 and a client for them; shuts both down afterwards.
 func withClient<Result: Sendable>(
@@ -27,12 +28,13 @@ func withClient<Result: Sendable>(
     _ body: (DemoCluster, FailoverClient) async throws -> Result
 ) async throws -> Result {
     var configuration = try FailoverClient.Configuration(primary: cluster.baseURLs[0], backups: Array(cluster.baseURLs.dropFirst()))
-    configuration.timeouts = .init(request: .seconds(2), total: .seconds(6), connect: .milliseconds(500))
+    configuration.timeouts = .init(request: .seconds(2), total: .seconds(6), connect: .seconds(1))
     configuration.retry.baseDelay = .milliseconds(5)
     configuration.retry.maxDelay = .milliseconds(20)
     configuration.healthCheck.interval = .zero
     configuration.selectionTTL = .zero
     configure(&configuration)
+    configuration.timeouts = configuration.timeouts.scaledForTestRun
     let client = FailoverClient(configuration: configuration, classifier: classifier, metricsFactory: metricsFactory ?? NOOPMetricsHandler.instance)
     do {
         let result = try await body(cluster, client)
@@ -63,7 +65,7 @@ extension FailoverClient {
 /// Records the events of a client from now on.
 final class EventLog: Sendable {
     private final class Storage: Sendable {
-        let events = Mutex<[FailoverEvent]>([])
+        let events = LockedValue<[FailoverEvent]>([])
     }
 
     private let storage = Storage()

@@ -1,0 +1,37 @@
+import FailoverFuzz
+import Foundation
+
+#if FUZZING
+/// The target libFuzzer drives, from `FUZZ_TARGET` (`Scripts/fuzz` sets it).
+private let target: String = {
+    let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? ""
+    guard FuzzTargets.names.contains(name) else {
+        FileHandle.standardError.write(Data("FUZZ_TARGET must be one of: \(FuzzTargets.names.joined(separator: ", "))\n".utf8))
+        exit(2)
+    }
+    return name
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzTargets.runBlocking(target, data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+#else
+/// Without libFuzzer: `failover-fuzz TARGET FILE...` runs files through a target (to replay a crash).
+@main
+enum FuzzReplay {
+    static func main() {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let target = arguments.first, FuzzTargets.names.contains(target) else {
+            print("usage: failover-fuzz TARGET FILE...   (targets: \(FuzzTargets.names.joined(separator: ", ")))")
+            exit(2)
+        }
+        for path in arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            FuzzTargets.runBlocking(target, Array(data))
+            print("\(target): \(path) ok")
+        }
+    }
+}
+#endif
