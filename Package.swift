@@ -156,7 +156,8 @@ let package = Package(
         ),
         // libFuzzer entry points (Scripts/fuzz builds it with -sanitize=fuzzer,address -DFUZZING);
         // built normally, it replays files through a target.
-        .executableTarget(name: "failover-fuzz", dependencies: ["FailoverFuzz"], swiftSettings: strict),
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
+        .executableTarget(name: "failover-fuzz", dependencies: ["FailoverFuzz", "CLibFuzzer"], swiftSettings: strict),
         .executableTarget(
             name: "failover-bench",
             dependencies: [

@@ -96,6 +96,14 @@ public enum Message: String, Sendable, CaseIterable {
     case benchGoalRefused = "bench.goal.refused"
     /// p99 < +1 ms
     case benchGoalRefusedShort = "bench.goal.refusedShort"
+    /// descriptors flat after warm-up, none left open once the client is shut down
+    case benchGoalSoakDescriptors = "bench.goal.soakDescriptors"
+    /// 0 in flight, nothing left open
+    case benchGoalSoakEndShort = "bench.goal.soakEndShort"
+    /// no request still in flight once the load stopped
+    case benchGoalSoakInFlight = "bench.goal.soakInFlight"
+    /// memory flat after warm-up (at most 2 MiB or 5% over the sample after a tenth of the run)
+    case benchGoalSoakMemory = "bench.goal.soakMemory"
     /// throughput at c=%d >= 0.95x plain AHC
     case benchGoalThroughput = "bench.goal.throughput"
     /// over HTTPS + HTTP/2, throughput at c=%d >= 0.93x plain AHC
@@ -190,6 +198,16 @@ public enum Message: String, Sendable, CaseIterable {
     case benchMetricRecoveryEach = "bench.metric.recoveryEach"
     /// worst cycle
     case benchMetricRecoveryWorst = "bench.metric.recoveryWorst"
+    /// open descriptors (after warm-up → end, highest)
+    case benchMetricSoakDescriptors = "bench.metric.soakDescriptors"
+    /// at the end: requests in flight; descriptors and threads before the client → after its shutdown
+    case benchMetricSoakEnd = "bench.metric.soakEnd"
+    /// faults injected
+    case benchMetricSoakFaults = "bench.metric.soakFaults"
+    /// resident memory (after warm-up → end, highest)
+    case benchMetricSoakMemory = "bench.metric.soakMemory"
+    /// threads (after warm-up → end, highest)
+    case benchMetricSoakThreads = "bench.metric.soakThreads"
     /// answered 2xx
     case benchMetricSuccess = "bench.metric.success"
     /// c=%1$d throughput (plain AHC: %2$@; x: median of the rounds)
@@ -244,6 +262,14 @@ public enum Message: String, Sendable, CaseIterable {
     case benchSeparator = "bench.separator"
     /// %1$@ of %2$@
     case benchShare = "bench.share"
+    /// %1$d after warm-up, %2$d at the end; %3$d before the client, %4$d after its shutdown
+    case benchSoakDescriptors = "bench.soakDescriptors"
+    /// %1$d in flight; descriptors %2$@; threads %3$@
+    case benchSoakEnd = "bench.soakEnd"
+    /// %1$d killed, %2$d hung, %3$d answering 503, %4$d healed
+    case benchSoakFaults = "bench.soakFaults"
+    /// %1$@ → %2$@ (%3$@)
+    case benchSoakSeries = "bench.soakSeries"
     /// STALL_TIMEOUT=off: 
     case benchStallOffLabel = "bench.stallOffLabel"
     /// %1$@, p99 %2$@
@@ -268,6 +294,8 @@ public enum Message: String, Sendable, CaseIterable {
     case benchSummaryRecovery = "bench.summary.recovery"
     /// the primary's port closed: added latency of the failover over the healthy path
     case benchSummaryRefused = "bench.summary.refused"
+    /// 64 concurrent GETs and POSTs with Idempotency-Key for 10 minutes while a seeded schedule kills, revives, hangs and 503s the nodes
+    case benchSummarySoak = "bench.summary.soak"
     /// HTTPS + HTTP/2 nodes: throughput and latency through the failover client vs plain AsyncHTTPClient with the same TLS, c=1 and c=64; failing over to a node with no open connection (its first TLS handshake)
     case benchSummaryTLS = "bench.summary.tls"
     /// goal
@@ -298,6 +326,8 @@ public enum Message: String, Sendable, CaseIterable {
     case configCredentialsInURL = "config.credentialsInURL"
     /// "%1$@" is the same node as %2$@ (%3$@)
     case configDuplicateNode = "config.duplicateNode"
+    /// "%@" is too long; a duration must be at most a year (8760h)
+    case configDurationTooLong = "config.durationTooLong"
     /// is empty; remove the line or give a value
     case configEmptyValue = "config.emptyValue"
     /// %1$@ (%2$@): %3$@
@@ -804,6 +834,8 @@ public enum Message: String, Sendable, CaseIterable {
     case replErrorDemoOnly = "repl.error.demoOnly"
     /// demo %@ needs the demo cluster over TLS: start with failover --demo --tls
     case replErrorDemoTLSOnly = "repl.error.demoTLSOnly"
+    /// "%@" is too long (at most a year, 8760h)
+    case replErrorDurationTooLong = "repl.error.durationTooLong"
     /// no such file
     case replErrorFileMissing = "repl.error.fileMissing"
     /// "%@" is not a duration (for example 250ms or 2s)

@@ -327,8 +327,9 @@ public final class Dashboard: Sendable {
 
     /// `bytes` random bytes from the system's generator, as URL-safe text.
     static func randomToken(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        // `UInt8.random(in:)` draws from the system's generator (a local SystemRandomNumberGenerator
+        // passed inout is a zero-sized variable that ThreadSanitizer sees as one shared global).
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max) })
         return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }

@@ -46,6 +46,16 @@ public final class DemoLedger: Sendable {
         }
     }
 
+    /// Forgets a key the client is done with, so a long run's ledger does not grow; a later
+    /// `POST` with it would be applied as new.
+    /// - Returns: How many times it was applied.
+    public func forget(key: String) -> Int {
+        self.storage.withLock { storage in
+            storage.idByKey[key] = nil
+            return storage.applicationsByKey.removeValue(forKey: key) ?? 0
+        }
+    }
+
     /// Forgets every item and key.
     public func reset() {
         self.storage.withLock { $0 = Storage() }

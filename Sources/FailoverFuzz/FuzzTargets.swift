@@ -66,7 +66,7 @@ public enum FuzzTargets {
 
     static func retryAfter(_ text: String) {
         let delay = RetryAfter.parse(text, now: Date(timeIntervalSince1970: 1_800_000_000))
-        check(delay.map { $0 >= .zero } ?? true, "negative Retry-After delay")
+        check(delay.map { $0 >= .zero && $0 <= .seconds(86_400) } ?? true, "Retry-After delay \(String(describing: delay)) outside 0...1 day")
     }
 
     static func redaction(_ text: String) {

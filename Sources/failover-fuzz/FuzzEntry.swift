@@ -2,20 +2,31 @@ import FailoverFuzz
 import Foundation
 
 #if FUZZING
+import CLibFuzzer
+
 /// The target libFuzzer drives, from `FUZZ_TARGET` (`Scripts/fuzz` sets it).
-private let target: String = {
+nonisolated(unsafe) private var target = ""
+
+/// One input, from libFuzzer (which links against this name).
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzTargets.runBlocking(target, data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+
+/// The entry point in fuzzing builds (SwiftPM links `main` to it): hands the arguments to libFuzzer's
+/// driver, which runs the target named by `FUZZ_TARGET` on its inputs.
+@_cdecl("failover_fuzz_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? ""
     guard FuzzTargets.names.contains(name) else {
         FileHandle.standardError.write(Data("FUZZ_TARGET must be one of: \(FuzzTargets.names.joined(separator: ", "))\n".utf8))
-        exit(2)
+        return 2
     }
-    return name
-}()
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    FuzzTargets.runBlocking(target, data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-    return 0
+    target = name
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzOneInput(data, size) }
 }
 #else
 /// Without libFuzzer: `failover-fuzz TARGET FILE...` runs files through a target (to replay a crash).

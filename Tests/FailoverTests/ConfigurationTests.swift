@@ -291,6 +291,22 @@ struct ConfigurationTests {
 
     @Test func negativeDuration() {
         #expect(DurationParser.parse("-250ms") == .failure(.negative))
+        #expect(DurationParser.parse("-99999999999999999999") == .failure(.negative))
+    }
+
+    /// Found by the fuzzer: 21 digits of milliseconds overflowed Int64 and trapped.
+    @Test func aDurationLongerThanAYearIsRefusedNotATrap() throws {
+        #expect(try DurationParser.parse("8760h").get() == .seconds(365 * 24 * 3_600))
+        #expect(DurationParser.parse("8760.001h") == .failure(.tooLong))
+        #expect(DurationParser.parse("1101111111111111 11111") == .failure(.invalid))
+        #expect(DurationParser.parse("110111111111111111111") == .failure(.tooLong))
+        #expect(DurationParser.parse(String(repeating: "9", count: 300)) == .failure(.tooLong))
+        let error = #expect(throws: ConfigurationError.self) {
+            try FailoverClient.Configuration.load(environment: ["API_BASE_URL": "http://127.0.0.1:1", "REQUEST_TIMEOUT": "99999999999h"], directory: "/nonexistent")
+        }
+        #expect(error?.kind == .durationTooLong("99999999999h"))
+        #expect(error?.message(in: .english).contains("at most a year") == true)
+        #expect(error?.message(in: .french).contains("un an") == true)
     }
 
     @Test func nodeURLsKeepTheirPathPrefix() throws {

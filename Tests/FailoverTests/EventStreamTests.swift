@@ -2,6 +2,7 @@ import Failover
 import FailoverDemo
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Server-Sent Events that survive failover")
 struct EventStreamTests {
@@ -11,7 +12,10 @@ struct EventStreamTests {
         try await withClient { cluster, client in
             var received: [ServerSentEvent] = []
             var killed: Int?
-            for try await event in client.eventStream(path: "/api/events?count=20&interval=80&retry=50", options: options) {
+            // The node sends an event every 80 ms (times the run's time scale): slower than the client
+            // reads them, so that the kill comes while most are still to be sent.
+            let interval = 80 * TestTiming.scale
+            for try await event in client.eventStream(path: "/api/events?count=20&interval=\(interval)&retry=50", options: options) {
                 received.append(event)
                 if event.id == "5" {
                     killed = event.node

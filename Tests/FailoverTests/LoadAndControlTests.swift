@@ -4,6 +4,7 @@ import Foundation
 import Localization
 import NIOCore
 import Testing
+import TestSupport
 
 @Suite("Failover under load")
 struct LoadTests {
@@ -67,8 +68,10 @@ struct LoadTests {
             $0.timeouts = .init(request: .seconds(3), total: .seconds(10), connect: .milliseconds(500))
             $0.maxConnectionsPerNode = 64
         }) { cluster, client in
+            // Killed once it has some of the requests, while it serves them (each takes 250 ms, 64 at
+            // a time): most of the 200 are still to come.
             let killer = Task {
-                try? await Task.sleep(for: .milliseconds(100))
+                while await cluster[0].requestCount(path: "/api/slow") < 20 { try? await Task.sleep(for: .milliseconds(5)) }
                 await cluster[0].kill()
             }
             let result = await Self.send(200, concurrency: 200, path: "/api/slow?ms=250", through: client)

@@ -3,6 +3,7 @@ import FailoverDemo
 import Foundation
 import NIOCore
 import Testing
+import TestSupport
 
 /// Load balancing within priority levels, against real nodes on 127.0.0.1.
 @Suite("Load balancing within priority levels")
@@ -81,7 +82,9 @@ struct LoadBalancingTests {
     @Test(arguments: [LoadBalancing.leastRequest, .ewma])
     func aSlowNodeGetsLittleOfFortySequentialRequests(policy: LoadBalancing) async throws {
         try await withClient(configure: { $0.loadBalancing = policy }) { cluster, client in
-            await cluster[1].setFault(.delay(.milliseconds(250)))
+            // Slow against what the machine makes of the healthy nodes' answers (several times
+            // slower under ThreadSanitizer).
+            await cluster[1].setFault(.delay(TestTiming.scaled(.milliseconds(250))))
             try await send(client, 40)
             let counts = await counts(cluster)
             #expect(counts[1] <= 6, "\(counts)")

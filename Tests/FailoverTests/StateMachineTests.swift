@@ -83,10 +83,11 @@ struct RetryMechanicsTests {
 
     @Test func backoffDelaysAreJitteredWithinTheCeiling() {
         let backoff = Backoff(base: .milliseconds(100), cap: .seconds(2))
-        var generator = SystemRandomNumberGenerator()
-        let delays = (0..<200).map { _ in backoff.delay(forRetry: 2, using: &generator) }
-        #expect(delays.allSatisfy { $0 >= .zero && $0 <= .milliseconds(400) })
-        #expect(Set(delays).count > 50)
+        var generator = SplitMix64(seed: 7)
+        for delays in [(0..<200).map { _ in backoff.delay(forRetry: 2, using: &generator) }, (0..<200).map { _ in backoff.delay(forRetry: 2) }] {
+            #expect(delays.allSatisfy { $0 >= .zero && $0 <= .milliseconds(400) })
+            #expect(Set(delays).count > 50)
+        }
     }
 
     @Test func budgetAllowsTheReserveThenAShareOfRequests() {
@@ -127,6 +128,28 @@ struct RetryMechanicsTests {
         let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
         #expect(RetryAfter.parse("Wed, 21 Oct 2015 07:28:30 GMT", now: now) == .seconds(30))
         #expect(RetryAfter.parse("Wed, 21 Oct 2015 07:27:00 GMT", now: now) == .zero)
+        // The two obsolete forms a recipient must accept too (RFC 9110 §5.6.7).
+        #expect(RetryAfter.parse("Wednesday, 21-Oct-15 07:29:00 GMT", now: now) == .seconds(60))
+        #expect(RetryAfter.parse("Wed Oct 21 07:28:10 2015", now: now) == .seconds(10))
+        #expect(RetryAfter.parse("Wed Oct  1 07:28:10 2015", now: now) == .zero)
+        // Across a leap day and a year end.
+        let leap = Date(timeIntervalSince1970: 951_782_400)  // Tue, 29 Feb 2000 00:00:00 GMT
+        #expect(RetryAfter.parse("Tue, 29 Feb 2000 00:00:05 GMT", now: leap) == .seconds(5))
+        #expect(RetryAfter.parse("Wed, 01 Mar 2000 00:00:00 GMT", now: leap) == .seconds(86_400))
+        #expect(RetryAfter.parse("Mon, 29 Feb 2001 00:00:00 GMT", now: leap) == nil)
+        #expect(RetryAfter.parse("Wed, 21 Oct 2015 24:00:00 GMT", now: now) == nil)
+        #expect(RetryAfter.parse("Wed, 21 Oct 2015 07:28:30 CET", now: now) == nil)
+        // Longer than a day is a day; digits beyond Int64 too.
+        #expect(RetryAfter.parse("999999") == .seconds(86_400))
+        #expect(RetryAfter.parse("99999999999999999999999") == .seconds(86_400))
+    }
+
+    /// Found by the fuzzer: Foundation's DateFormatter trapped on a date followed by bytes that are
+    /// not UTF-8 (a node's header must never crash the client).
+    @Test func aRetryAfterDateWithGarbageIsIgnored() {
+        let bytes: [UInt8] = Array("Sun, 06 Nov 2044 08:49:37".utf8) + [0xDC, 0xB8, 0xB2, 0xAB]
+        #expect(RetryAfter.parse(String(decoding: bytes, as: UTF8.self)) == nil)
+        #expect(RetryAfter.parse("Sun, 06 Nov 2044 08:49:37 GMT\u{0}") == nil)
     }
 }
 

@@ -50,7 +50,7 @@ extension SelectionStore.LoadProblem {
     /// Why a remembered selection was ignored, in words.
     func message(in language: Language) -> String {
         switch self {
-        case .unreadable(let detail): localized(.stateProblemUnreadable, detail, language: language)
+        case .unreadable(let problem): localized(.stateProblemUnreadable, problem.message(in: language), language: language)
         case .corrupt(let detail): localized(.stateProblemCorrupt, detail, language: language)
         case .differentNodes: localized(.stateProblemDifferentNodes, language: language)
         case .expired: localized(.stateProblemExpired, language: language)

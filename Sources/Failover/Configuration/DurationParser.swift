@@ -6,7 +6,13 @@ public enum DurationParser {
         case negative
         /// Not a number with an optional unit.
         case invalid
+        /// Longer than ``maximum``.
+        case tooLong
     }
+
+    /// The longest duration accepted: a year. Longer is a typo, and would overflow the clock
+    /// arithmetic of deadlines and backoff.
+    public static let maximum = Duration.seconds(365 * 24 * 3_600)
 
     /// Parses a duration.
     ///
@@ -16,8 +22,10 @@ public enum DurationParser {
         let trimmed = text.trimmingWhitespace().lowercased()
         if trimmed.hasPrefix("-") {
             let magnitude = String(trimmed.dropFirst())
-            guard !magnitude.hasPrefix("-"), case .success = parse(magnitude) else { return .failure(.invalid) }
-            return .failure(.negative)
+            switch magnitude.hasPrefix("-") ? .failure(.invalid) : parse(magnitude) {
+            case .success, .failure(.tooLong): return .failure(.negative)
+            case .failure: return .failure(.invalid)
+            }
         }
         let units: [(suffix: String, milliseconds: Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
         var number = Substring(trimmed)
@@ -31,6 +39,8 @@ public enum DurationParser {
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               let value = Double(digits), value.isFinite
         else { return .failure(.invalid) }
-        return .success(.microseconds(Int64((value * scale * 1000).rounded())))
+        let microseconds = (value * scale * 1000).rounded()
+        guard microseconds <= Double(maximum.components.seconds) * 1e6 else { return .failure(.tooLong) }
+        return .success(.microseconds(Int64(microseconds)))
     }
 }

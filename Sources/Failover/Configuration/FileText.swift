@@ -33,11 +33,17 @@ public enum FileReadProblem: Error, Sendable, Hashable {
 }
 
 /// Reads small text files of the configuration (`.env`, PEM), with errors a person can act on.
-enum FileText {
+package enum FileText {
     /// The largest file read (a PEM bundle of every public CA is about 200 KiB).
     static let maxSize = 16 << 20
 
-    static func contents(of path: String) throws(FileReadProblem) -> String {
+    package static func contents(of path: String) throws(FileReadProblem) -> String {
+        guard let text = String(validating: try bytes(of: path), as: UTF8.self) else { throw .notText }
+        return text
+    }
+
+    /// The bytes of a file (at most ``maxSize`` and one read more).
+    package static func bytes(of path: String) throws(FileReadProblem) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw problem(errno) }
         defer { close(descriptor) }
@@ -54,8 +60,7 @@ enum FileText {
             if count == 0 { break }
             bytes += chunk[0..<count]
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notText }
-        return text
+        return bytes
     }
 
     /// The mode bits of a file, if it can be examined.

@@ -86,6 +86,8 @@ struct KeyReader {
             throw ConfigurationError(.negativeDuration(found.value), key: found.name, source: found.source)
         case .failure(.invalid):
             throw ConfigurationError(.invalidDuration(found.value), key: found.name, source: found.source)
+        case .failure(.tooLong):
+            throw ConfigurationError(.durationTooLong(found.value), key: found.name, source: found.source)
         }
     }
 
@@ -102,6 +104,7 @@ struct KeyReader {
             case .success(let duration): return duration == .zero ? .off : .after(duration)
             case .failure(.negative): throw ConfigurationError(.negativeDuration(found.value), key: found.name, source: found.source)
             case .failure(.invalid): throw ConfigurationError(.invalidStallTimeout(found.value), key: found.name, source: found.source)
+            case .failure(.tooLong): throw ConfigurationError(.durationTooLong(found.value), key: found.name, source: found.source)
             }
         }
     }

@@ -22,6 +22,8 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         case invalidStallTimeout(String)
         /// A negative duration.
         case negativeDuration(String)
+        /// A duration longer than ``DurationParser/maximum``.
+        case durationTooLong(String)
         /// Zero where a positive duration is needed.
         case zeroDuration(String)
         /// Not a whole number of at least `minimum`.
@@ -131,6 +133,7 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
         case .invalidDuration(let value): return say(.configInvalidDuration, value)
         case .invalidStallTimeout(let value): return say(.configInvalidStallTimeout, value)
         case .negativeDuration(let value): return say(.configNegativeDuration, value)
+        case .durationTooLong(let value): return say(.configDurationTooLong, value)
         case .zeroDuration(let value): return say(.configZeroDuration, value)
         case .invalidInteger(let value, let minimum): return say(.configInvalidInteger, value, minimum)
         case .invalidChoice(let value, let allowed): return say(.configInvalidChoice, value, allowed.joined(separator: ", "))

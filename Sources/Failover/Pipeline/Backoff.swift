@@ -22,7 +22,18 @@ struct Backoff: Sendable, Hashable {
         return .milliseconds(Int64(min(cap.milliseconds, grown)))
     }
 
-    /// A delay before retry `retry`, drawn with full jitter.
+    /// A delay before retry `retry`, drawn with full jitter from the system's generator.
+    ///
+    /// Not `delay(forRetry:using:)` with a local `SystemRandomNumberGenerator`: that zero-sized
+    /// variable has no storage of its own, its address is a global of the runtime, and
+    /// ThreadSanitizer reports two requests backing off at once as a race on it.
+    func delay(forRetry retry: Int) -> Duration {
+        let ceiling = ceiling(forRetry: retry).milliseconds
+        guard ceiling > 0 else { return .zero }
+        return .microseconds(Int64(Double.random(in: 0...ceiling) * 1000))
+    }
+
+    /// A delay before retry `retry`, drawn with full jitter from `generator`.
     func delay(forRetry retry: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         let ceiling = ceiling(forRetry: retry).milliseconds
         guard ceiling > 0 else { return .zero }

@@ -396,9 +396,8 @@ struct RequestPipeline: Sendable {
         policy configuration: RequestPolicy
     ) -> Next {
         guard retry < configuration.retry.maxRetries else { return .nextNode }
-        var generator = SystemRandomNumberGenerator()
         let backoff = Backoff(base: configuration.retry.baseDelay, cap: configuration.retry.maxDelay)
-        let delay = after ?? backoff.delay(forRetry: retry, using: &generator)
+        let delay = after ?? backoff.delay(forRetry: retry)
         // A wait that would pass the deadline is not a retry worth making.
         guard now + delay < deadline else { return .nextNode }
         if let budget, !budget.withdraw() { return .nextNode }

@@ -77,10 +77,11 @@ extension CommandRunner {
     }
 
     private func parseDuration(_ text: String) throws -> Duration {
-        guard case .success(let duration) = DurationParser.parse(text) else {
-            throw UsageError(code: "invalidDuration", message: localized(.replErrorInvalidDuration, text, language: language))
+        switch DurationParser.parse(text) {
+        case .success(let duration): return duration
+        case .failure(.tooLong): throw UsageError(code: "invalidDuration", message: localized(.replErrorDurationTooLong, text, language: language))
+        case .failure: throw UsageError(code: "invalidDuration", message: localized(.replErrorInvalidDuration, text, language: language))
         }
-        return duration
     }
 }
 

@@ -127,13 +127,12 @@ struct CommandRunner: Sendable {
                 headers.add(name: "Content-Type", value: "application/json")
             }
         case .file(let path)?:
-            guard let data = FileManager.default.contents(atPath: path) else {
-                let reason = FileManager.default.fileExists(atPath: path)
-                    ? String(describing: CocoaError(.fileReadNoPermission).localizedDescription)
-                    : localized(.replErrorFileMissing, language: language)
+            do {
+                body = ByteBuffer(bytes: try FileText.bytes(of: path))
+            } catch {
+                let reason = error == .missing ? localized(.replErrorFileMissing, language: language) : error.message(in: language)
                 throw UsageError(code: "bodyFile", message: localized(.replErrorBodyFile, path, reason, language: language))
             }
-            body = ByteBuffer(bytes: data)
         case nil:
             break
         }

@@ -28,6 +28,14 @@ struct ClosedLoop: Sendable {
         driver: any RequestDriver, request: BenchRequest, progressEvery: Int = 0,
         progress: (@Sendable (Int) -> Void)? = nil
     ) async -> Result {
+        await run(driver: driver, progressEvery: progressEvery, progress: progress, request: { _ in request })
+    }
+
+    /// Runs the load, request `n` being `request(n)`; `answered` is told of every answer, with `n`.
+    func run(
+        driver: any RequestDriver, progressEvery: Int = 0, progress: (@Sendable (Int) -> Void)? = nil,
+        answered: (@Sendable (Int, Answer) -> Void)? = nil, request: @escaping @Sendable (Int) -> BenchRequest
+    ) async -> Result {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + timeLimit
@@ -45,7 +53,8 @@ struct ClosedLoop: Sendable {
                         guard ticket < requests, clock.now < deadline else { break }
                         if progressEvery > 0, ticket > 0, ticket % progressEvery == 0 { progress?(ticket) }
                         let sent = clock.now
-                        let answer = await driver.send(request)
+                        let answer = await driver.send(request(ticket))
+                        answered?(ticket, answer)
                         if records { latencies.append(sent.duration(to: clock.now).nanosecondCount) }
                         completed += 1
                         if !answer.succeeded { failures += 1 }

@@ -105,6 +105,20 @@ enum BenchText {
     static var summaryTLS: String { localized(.benchSummaryTLS) }
     static var summaryBalance: String { localized(.benchSummaryBalance) }
     static var summaryGray: String { localized(.benchSummaryGray) }
+    static var summarySoak: String { localized(.benchSummarySoak) }
+    static var metricSoakFaults: String { localized(.benchMetricSoakFaults) }
+    static func soakFaults(kills: Int, hangs: Int, errors: Int, heals: Int) -> String { localized(.benchSoakFaults, kills, hangs, errors, heals) }
+    static var metricSoakMemory: String { localized(.benchMetricSoakMemory) }
+    static var metricSoakDescriptors: String { localized(.benchMetricSoakDescriptors) }
+    static var metricSoakThreads: String { localized(.benchMetricSoakThreads) }
+    static func soakSeries(warm: String, end: String, peak: String) -> String { localized(.benchSoakSeries, warm, end, peak) }
+    static var metricSoakEnd: String { localized(.benchMetricSoakEnd) }
+    static func soakEnd(inFlight: Int, descriptors: String, threads: String) -> String { localized(.benchSoakEnd, inFlight, descriptors, threads) }
+    static var goalSoakEndShort: String { localized(.benchGoalSoakEndShort) }
+    static var goalSoakMemory: String { localized(.benchGoalSoakMemory) }
+    static var goalSoakDescriptors: String { localized(.benchGoalSoakDescriptors) }
+    static func soakDescriptors(warm: Int, last: Int, before: Int, after: Int) -> String { localized(.benchSoakDescriptors, warm, last, before, after) }
+    static var goalSoakInFlight: String { localized(.benchGoalSoakInFlight) }
     static var labelRoundRobin: String { localized(.benchLabelRoundRobin) }
     static var labelLeastRequest: String { localized(.benchLabelLeastRequest) }
     static func metricBalanceThroughput(_ label: String) -> String { localized(.benchMetricBalanceThroughput, label) }

@@ -128,7 +128,7 @@ protocol Scenario: Sendable {
 enum Scenarios {
     static let all: [any Scenario] = [
         OverheadScenario(), RefusedScenario(), HangScenario(), Error503Scenario(), ChaosScenario(), OutageScenario(),
-        RecoveryScenario(), MemoryScenario(), TLSScenario(), BalanceScenario(), GrayScenario(),
+        RecoveryScenario(), MemoryScenario(), TLSScenario(), BalanceScenario(), GrayScenario(), SoakScenario(),
     ]
 
     static func named(_ name: String) -> (any Scenario)? { all.first { $0.name == name } }

@@ -13,30 +13,19 @@ struct ChaosScenario: Scenario {
     static let period = Duration.milliseconds(500)
 
     struct Measurement: Sendable {
-        var gets = 0
-        var getSuccesses = 0
-        var posts = 0
-        var postsAcknowledged = 0
-        var appliedTwice = 0
-        var neverApplied = 0
-        var failedButApplied = 0
+        var writes = WriteOutcomes()
         var kills = 0
         var revivals = 0
         var failures: JSONValue = .null
 
         var json: JSONValue {
-            .object([
-                ("gets", .integer(gets)), ("getSuccesses", .integer(getSuccesses)), ("posts", .integer(posts)),
-                ("postsAcknowledged", .integer(postsAcknowledged)), ("appliedTwice", .integer(appliedTwice)),
-                ("neverApplied", .integer(neverApplied)), ("failedButApplied", .integer(failedButApplied)),
-                ("kills", .integer(kills)), ("revivals", .integer(revivals)), ("failures", failures),
-            ])
+            .object(writes.jsonFields + [("kills", .integer(kills)), ("revivals", .integer(revivals)), ("failures", failures)])
         }
 
         /// Fewer failed GETs, lost and duplicated POSTs than `other`, and no more of any.
         func beats(_ other: Measurement) -> Bool {
-            let ours = [gets - getSuccesses, neverApplied, appliedTwice]
-            let theirs = [other.gets - other.getSuccesses, other.neverApplied, other.appliedTwice]
+            let ours = [writes.failedGets, writes.neverApplied, writes.appliedTwice]
+            let theirs = [other.writes.failedGets, other.writes.neverApplied, other.writes.appliedTwice]
             return zip(ours, theirs).allSatisfy { $0 <= $1 } && ours != theirs
         }
     }
@@ -53,21 +42,15 @@ struct ChaosScenario: Scenario {
                 (column, results[column].map { .text(value($0)) } ?? bench.missingCell(column))
             })
         }
-        report.add(BenchText.metricGetSuccess, cells { Format.share($0.getSuccesses, of: $0.gets) }, goal: Format.percent(whole: 100))
-        report.add(BenchText.metricPostAcknowledged, cells { Format.share($0.postsAcknowledged, of: $0.posts) })
-        report.add(BenchText.metricAppliedTwice, cells { Format.count($0.appliedTwice) }, goal: "0")
-        report.add(BenchText.metricNeverApplied, cells { Format.count($0.neverApplied) }, goal: "0")
-        report.add(BenchText.metricFailedButApplied, cells { Format.count($0.failedButApplied) })
+        WriteOutcomes.addRows(to: &report) { value in cells { value($0.writes) } }
         report.add(BenchText.metricKillsRevivals, cells { "\($0.kills) / \($0.revivals)" })
         report.results = results.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, $0.value.json) }
 
         if let ours = results[.failover] {
-            report.check(BenchText.goalChaosGets, measured: Format.percent(ours.getSuccesses, of: ours.gets), met: ours.getSuccesses == ours.gets && ours.gets > 0)
-            report.check(BenchText.goalChaosTwice, measured: Format.count(ours.appliedTwice), met: ours.appliedTwice == 0)
-            report.check(BenchText.goalChaosLost, measured: Format.count(ours.neverApplied), met: ours.neverApplied == 0)
+            ours.writes.addChecks(to: &report)
             compareWithProxies(
                 results, ours: ours, goal: BenchText.goalChaosBetter, in: bench, into: &report,
-                describe: { BenchText.chaosScore($0.gets - $0.getSuccesses, $0.neverApplied, $0.appliedTwice) },
+                describe: { BenchText.chaosScore($0.writes.failedGets, $0.writes.neverApplied, $0.writes.appliedTwice) },
                 beats: { $0.beats($1) })
         }
         return report
@@ -93,15 +76,10 @@ struct ChaosScenario: Scenario {
         let ledger = bench.cluster.ledger
         for sample in samples {
             if sample.index % 2 == 0 {
-                result.gets += 1
-                if sample.answer.succeeded { result.getSuccesses += 1 }
+                result.writes.countGet(succeeded: sample.answer.succeeded)
             } else {
-                result.posts += 1
-                let applications = ledger.applications(ofKey: "\(prefix)-\(sample.index)")
-                if sample.answer.succeeded { result.postsAcknowledged += 1 }
-                if applications > 1 { result.appliedTwice += 1 }
-                if applications == 0 { result.neverApplied += 1 }
-                if applications > 0, !sample.answer.succeeded { result.failedButApplied += 1 }
+                result.writes.countPost(
+                    succeeded: sample.answer.succeeded, applications: ledger.applications(ofKey: "\(prefix)-\(sample.index)"))
             }
         }
         result.failures = samples.failureKinds
@@ -142,5 +120,57 @@ struct ChaosScenario: Scenario {
             }
         }
         return (kills, revivals)
+    }
+}
+
+/// The GETs and POSTs of a run with writes, each POST judged by the nodes' shared ledger: `chaos`
+/// and `soak`.
+struct WriteOutcomes: Sendable {
+    var gets = 0
+    var getSuccesses = 0
+    var posts = 0
+    var postsAcknowledged = 0
+    var appliedTwice = 0
+    var neverApplied = 0
+    var failedButApplied = 0
+
+    var failedGets: Int { gets - getSuccesses }
+
+    mutating func countGet(succeeded: Bool) {
+        gets += 1
+        if succeeded { getSuccesses += 1 }
+    }
+
+    /// A POST the client answered (`succeeded`) and the ledger applied `applications` times.
+    mutating func countPost(succeeded: Bool, applications: Int) {
+        posts += 1
+        if succeeded { postsAcknowledged += 1 }
+        if applications > 1 { appliedTwice += 1 }
+        if applications == 0 { neverApplied += 1 }
+        if applications > 0, !succeeded { failedButApplied += 1 }
+    }
+
+    var jsonFields: [(String, JSONValue)] {
+        [
+            ("gets", .integer(gets)), ("getSuccesses", .integer(getSuccesses)), ("posts", .integer(posts)),
+            ("postsAcknowledged", .integer(postsAcknowledged)), ("appliedTwice", .integer(appliedTwice)),
+            ("neverApplied", .integer(neverApplied)), ("failedButApplied", .integer(failedButApplied)),
+        ]
+    }
+
+    /// The table's rows, the cells made by `cells` from a value of the outcomes.
+    static func addRows(to report: inout ScenarioReport, cells: ((WriteOutcomes) -> String) -> [Column: Cell]) {
+        report.add(BenchText.metricGetSuccess, cells { Format.share($0.getSuccesses, of: $0.gets) }, goal: Format.percent(whole: 100))
+        report.add(BenchText.metricPostAcknowledged, cells { Format.share($0.postsAcknowledged, of: $0.posts) })
+        report.add(BenchText.metricAppliedTwice, cells { Format.count($0.appliedTwice) }, goal: "0")
+        report.add(BenchText.metricNeverApplied, cells { Format.count($0.neverApplied) }, goal: "0")
+        report.add(BenchText.metricFailedButApplied, cells { Format.count($0.failedButApplied) })
+    }
+
+    /// The targets: every GET answered, no POST applied twice or lost.
+    func addChecks(to report: inout ScenarioReport) {
+        report.check(BenchText.goalChaosGets, measured: Format.percent(getSuccesses, of: gets), met: getSuccesses == gets && gets > 0)
+        report.check(BenchText.goalChaosTwice, measured: Format.count(appliedTwice), met: appliedTwice == 0)
+        report.check(BenchText.goalChaosLost, measured: Format.count(neverApplied), met: neverApplied == 0)
     }
 }

@@ -55,7 +55,9 @@ enum FailoverBinary {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LC_") && $0.key != "LANG" && $0.key != "FAILOVER_LANG" }
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("LC_") && $0.key != "LANG" && $0.key != "FAILOVER_LANG" && !$0.key.hasPrefix("FAILOVER_TEST_")
+        }
         env["HOME"] = NSTemporaryDirectory()
         env["XDG_STATE_HOME"] = NSTemporaryDirectory() + "failover-test-state"
         for (key, value) in environment { env[key] = value }

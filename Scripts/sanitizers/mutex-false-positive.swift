@@ -1,4 +1,4 @@
-// The false positive of ThreadSanitizer on Synchronization.Mutex on Linux, in a few lines: two tasks
+// The false positive of ThreadSanitizer on Synchronization.Mutex on Linux, in a few lines: four tasks
 // increment a counter only under the mutex, and TSan reports a data race on the counter. The Linux
 // Mutex is a futex-based lock written with atomics and raw futex system calls, whose ordering TSan
 // does not model; a pthread mutex (the lock NIOLock and NIOLockedValueBox use) is intercepted by
@@ -23,9 +23,9 @@ enum Repro {
         let counter = Mutex(0)
         let pthread = PthreadLocked()
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<2 {
+            for _ in 0..<4 {
                 group.addTask {
-                    for _ in 0..<10_000 {
+                    for _ in 0..<200_000 {
                         if kind == "mutex" { counter.withLock { $0 += 1 } } else { pthread.increment() }
                     }
                 }
