@@ -96,13 +96,13 @@ public enum Message: String, Sendable, CaseIterable {
     case benchGoalRefused = "bench.goal.refused"
     /// p99 < +1 ms
     case benchGoalRefusedShort = "bench.goal.refusedShort"
-    /// descriptors flat after warm-up, none left open once the client is shut down
+    /// descriptors flat after warm-up (the lowest count of the last half within a tenth of the first half's), none left open once the client is shut down
     case benchGoalSoakDescriptors = "bench.goal.soakDescriptors"
     /// 0 in flight, nothing left open
     case benchGoalSoakEndShort = "bench.goal.soakEndShort"
     /// no request still in flight once the load stopped
     case benchGoalSoakInFlight = "bench.goal.soakInFlight"
-    /// memory flat after warm-up (at most 2 MiB or 5% over the sample after a tenth of the run)
+    /// memory flat after warm-up (at most 2 MiB or 5% over the sample at a quarter of the run)
     case benchGoalSoakMemory = "bench.goal.soakMemory"
     /// throughput at c=%d >= 0.95x plain AHC
     case benchGoalThroughput = "bench.goal.throughput"
@@ -126,7 +126,7 @@ public enum Message: String, Sendable, CaseIterable {
     case benchHelpProxyScript = "bench.help.proxyScript"
     /// Requests per column and concurrency in overhead (default 30,000 at concurrency 1 and 90,000 at 64, scaled).
     case benchHelpRequests = "bench.help.requests"
-    /// Scenarios to run, in order (default: all): %@.
+    /// Scenarios to run, in order (default: all but soak): %@.
     case benchHelpScenarios = "bench.help.scenarios"
     /// Seed of chaos's kills and revivals (default: %@).
     case benchHelpSeed = "bench.help.seed"
@@ -198,15 +198,15 @@ public enum Message: String, Sendable, CaseIterable {
     case benchMetricRecoveryEach = "bench.metric.recoveryEach"
     /// worst cycle
     case benchMetricRecoveryWorst = "bench.metric.recoveryWorst"
-    /// open descriptors (after warm-up → end, highest)
+    /// open descriptors (after warm-up → end; lowest to highest)
     case benchMetricSoakDescriptors = "bench.metric.soakDescriptors"
     /// at the end: requests in flight; descriptors and threads before the client → after its shutdown
     case benchMetricSoakEnd = "bench.metric.soakEnd"
     /// faults injected
     case benchMetricSoakFaults = "bench.metric.soakFaults"
-    /// resident memory (after warm-up → end, highest)
+    /// resident memory (after warm-up → end; lowest to highest after warm-up)
     case benchMetricSoakMemory = "bench.metric.soakMemory"
-    /// threads (after warm-up → end, highest)
+    /// threads (after warm-up → end; lowest to highest)
     case benchMetricSoakThreads = "bench.metric.soakThreads"
     /// answered 2xx
     case benchMetricSuccess = "bench.metric.success"
@@ -268,7 +268,9 @@ public enum Message: String, Sendable, CaseIterable {
     case benchSoakEnd = "bench.soakEnd"
     /// %1$d killed, %2$d hung, %3$d answering 503, %4$d healed
     case benchSoakFaults = "bench.soakFaults"
-    /// %1$@ → %2$@ (%3$@)
+    /// %1$@ at a quarter of the run, %2$@ at the end (%3$@); %4$@ at a tenth
+    case benchSoakGrowth = "bench.soakGrowth"
+    /// %1$@ → %2$@ (%3$@ to %4$@)
     case benchSoakSeries = "bench.soakSeries"
     /// STALL_TIMEOUT=off: 
     case benchStallOffLabel = "bench.stallOffLabel"

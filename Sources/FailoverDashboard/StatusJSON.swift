@@ -70,15 +70,7 @@ public enum StatusJSON {
 
     /// A node state in words.
     public static func stateName(_ state: NodeState, _ language: Language) -> String {
-        let key: Message = switch state {
-        case .unknown: .stateUnknown
-        case .healthy: .stateHealthy
-        case .suspect: .stateSuspect
-        case .down: .stateDown
-        case .probing: .stateProbing
-        case .disabled: .stateDisabled
-        }
-        return localized(key, language: language)
+        state.name(in: language)
     }
 
     /// A badge in words.

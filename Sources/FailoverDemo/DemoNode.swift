@@ -261,7 +261,8 @@ public actor DemoNode {
         self.state.requestCount(path: path)
     }
 
-    /// Requests received carrying this `Idempotency-Key`.
+    /// Requests received carrying this `Idempotency-Key`, for the 10,000 most recent keys (0 for
+    /// an older one).
     /// - Parameter idempotencyKey: The key.
     public func requestCount(idempotencyKey: String) -> Int {
         self.state.requestCount(idempotencyKey: idempotencyKey)

@@ -8,6 +8,8 @@ import Locking
 final class DemoNodeState: Sendable {
     /// How many requests ``records`` keeps (the most recent ones).
     static let maxRecords = 1_000
+    /// How many `Idempotency-Key`s a node counts requests for (the most recent).
+    static let maxKeys = 10_000
 
     private struct Storage {
         var plan = DemoFaultPlan()
@@ -20,6 +22,10 @@ final class DemoNodeState: Sendable {
         var requestCount = 0
         var countByPath: [String: Int] = [:]
         var countByKey: [String: Int] = [:]
+        /// The keys of `countByKey`, oldest first from `keyHead`: the oldest is forgotten past
+        /// ``maxKeys``, so a node serving writes for hours does not grow.
+        var keyOrder: [String] = []
+        var keyHead = 0
         var records: [DemoRequestRecord] = []
         /// The TLS settings and server context of new connections; `nil` for plain HTTP.
         var tls: (settings: DemoTLS, context: NIOSSLContext)?
@@ -92,7 +98,16 @@ final class DemoNodeState: Sendable {
             storage.requestCount += 1
             storage.countByPath[record.path, default: 0] += 1
             if let key = record.idempotencyKey {
+                if storage.countByKey[key] == nil { storage.keyOrder.append(key) }
                 storage.countByKey[key, default: 0] += 1
+                if storage.countByKey.count > Self.maxKeys {
+                    storage.countByKey[storage.keyOrder[storage.keyHead]] = nil
+                    storage.keyHead += 1
+                    if storage.keyHead >= Self.maxKeys {
+                        storage.keyOrder.removeFirst(storage.keyHead)
+                        storage.keyHead = 0
+                    }
+                }
             }
             storage.records.append(record)
             if storage.records.count > Self.maxRecords {
@@ -230,7 +245,7 @@ final class DemoNodeState: Sendable {
         self.storage.withLock { $0.countByPath[path] ?? 0 }
     }
 
-    /// Requests received carrying this `Idempotency-Key`.
+    /// Requests received carrying this `Idempotency-Key` (one of the 10,000 most recent keys).
     func requestCount(idempotencyKey: String) -> Int {
         self.storage.withLock { $0.countByKey[idempotencyKey] ?? 0 }
     }
@@ -246,6 +261,8 @@ final class DemoNodeState: Sendable {
             storage.requestCount = 0
             storage.countByPath = [:]
             storage.countByKey = [:]
+            storage.keyOrder = []
+            storage.keyHead = 0
             storage.records = []
         }
     }

@@ -105,7 +105,7 @@ struct FailoverBench: AsyncParsableCommand {
         settings.skipProxies = skipProxies
         if let seed { settings.seed = seed }
         settings.proxyScript = skipProxies ? nil : (proxyScript ?? ProxyController.locateScript())
-        let chosen = scenarios.isEmpty ? Scenarios.all : scenarios.compactMap(Scenarios.named)
+        let chosen = scenarios.isEmpty ? Scenarios.byDefault : scenarios.compactMap(Scenarios.named)
         let runner = BenchRunner(settings: settings, scenarios: chosen, jsonPath: json)
         guard try await runner.run() else { throw ExitCode.failure }
     }

@@ -1,4 +1,5 @@
 public import NIOHTTP1
+public import Localization
 
 /// A snapshot of one node, as ``FailoverClient/status()`` reports it.
 public struct NodeStatus: Sendable, Hashable {
@@ -66,4 +67,19 @@ public struct FailoverStatus: Sendable, Hashable {
     public var nodes: [NodeStatus]
     /// The load-balancing policy in force.
     public var loadBalancing: LoadBalancing = .failover
+}
+
+extension NodeState {
+    /// The state in words, as the REPL and the dashboard show it.
+    public func name(in language: Language) -> String {
+        let key: Message = switch self {
+        case .unknown: .stateUnknown
+        case .healthy: .stateHealthy
+        case .suspect: .stateSuspect
+        case .down: .stateDown
+        case .probing: .stateProbing
+        case .disabled: .stateDisabled
+        }
+        return localized(key, language: language)
+    }
 }

@@ -118,15 +118,7 @@ struct TextRenderer: Sendable {
     }
 
     static func stateName(_ state: NodeState, _ language: Language) -> String {
-        let key: Message = switch state {
-        case .unknown: .stateUnknown
-        case .healthy: .stateHealthy
-        case .suspect: .stateSuspect
-        case .down: .stateDown
-        case .probing: .stateProbing
-        case .disabled: .stateDisabled
-        }
-        return localized(key, language: language)
+        state.name(in: language)
     }
 
     static func badgeName(_ badge: NodeBadge, _ language: Language) -> String {

@@ -28,7 +28,9 @@ final class FailoverDriver: RequestDriver {
                 status: Int(response.status.code), node: response.headers.first(name: "X-Demo-Node"),
                 attempts: response.attempts.count)
         } catch let error as FailoverError {
-            return Answer(status: 0, attempts: error.attempts.count, error: error.code.rawValue)
+            return Answer(
+                status: 0, attempts: error.attempts.count, error: error.code.rawValue,
+                attemptTrail: error.attempts.map { "\($0.node):\($0.outcome.identifier)" }.joined(separator: " "))
         } catch {
             return Answer(status: 0, attempts: 0, error: String(describing: type(of: error)))
         }

@@ -23,6 +23,8 @@ struct Answer: Sendable {
     var attempts: Int
     /// The error's short name when there was no HTTP answer.
     var error: String?
+    /// For a failover client's error, each attempt's node and outcome (`0:timeout 1:503`).
+    var attemptTrail: String?
 
     /// A 2xx answer.
     var succeeded: Bool { (200..<300).contains(status) }

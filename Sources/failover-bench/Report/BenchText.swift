@@ -111,7 +111,9 @@ enum BenchText {
     static var metricSoakMemory: String { localized(.benchMetricSoakMemory) }
     static var metricSoakDescriptors: String { localized(.benchMetricSoakDescriptors) }
     static var metricSoakThreads: String { localized(.benchMetricSoakThreads) }
-    static func soakSeries(warm: String, end: String, peak: String) -> String { localized(.benchSoakSeries, warm, end, peak) }
+    static func soakSeries(warm: String, end: String, lowest: String, highest: String) -> String {
+        localized(.benchSoakSeries, warm, end, lowest, highest)
+    }
     static var metricSoakEnd: String { localized(.benchMetricSoakEnd) }
     static func soakEnd(inFlight: Int, descriptors: String, threads: String) -> String { localized(.benchSoakEnd, inFlight, descriptors, threads) }
     static var goalSoakEndShort: String { localized(.benchGoalSoakEndShort) }
@@ -119,6 +121,9 @@ enum BenchText {
     static var goalSoakDescriptors: String { localized(.benchGoalSoakDescriptors) }
     static func soakDescriptors(warm: Int, last: Int, before: Int, after: Int) -> String { localized(.benchSoakDescriptors, warm, last, before, after) }
     static var goalSoakInFlight: String { localized(.benchGoalSoakInFlight) }
+    static func soakGrowth(warm: String, end: String, delta: String, tenth: String) -> String {
+        localized(.benchSoakGrowth, warm, end, delta, tenth)
+    }
     static var labelRoundRobin: String { localized(.benchLabelRoundRobin) }
     static var labelLeastRequest: String { localized(.benchLabelLeastRequest) }
     static func metricBalanceThroughput(_ label: String) -> String { localized(.benchMetricBalanceThroughput, label) }

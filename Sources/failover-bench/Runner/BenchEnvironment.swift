@@ -131,5 +131,8 @@ enum Scenarios {
         RecoveryScenario(), MemoryScenario(), TLSScenario(), BalanceScenario(), GrayScenario(), SoakScenario(),
     ]
 
+    /// What runs when no scenario is named: all but `soak` (ten minutes of its own).
+    static var byDefault: [any Scenario] { all.filter { $0.name != "soak" } }
+
     static func named(_ name: String) -> (any Scenario)? { all.first { $0.name == name } }
 }

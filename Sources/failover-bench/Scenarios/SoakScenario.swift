@@ -11,16 +11,22 @@ import OrderedJSON
 /// the requests still in flight and the descriptors and threads left once the client is shut down.
 ///
 /// The process holds the client and the three nodes: what it grows, either may have leaked. The
-/// ledger forgets each key 30 s after its answer (twice the total timeout, so no re-send of it
-/// can come later), once checked, so that a long run's bookkeeping does not look like a leak.
+/// ledger forgets each key 5 s after its answer, once checked, so that a long run's bookkeeping
+/// does not look like a leak: the client never sends a key again once it has answered, and a node
+/// that was sent it applies it at once or never (killed, hung or answering 503, it does not apply
+/// it later). The descriptors and threads "before" are counted after a first client has sent 200
+/// requests and been shut down, so that what any client leaves for good (the shared event loops'
+/// threads) is in both counts.
 struct SoakScenario: Scenario {
     let name = "soak"
     var summary: String { BenchText.summarySoak }
     static let concurrency = 64
     /// How often the schedule acts on a node.
     static let period = Duration.seconds(1)
+    /// How long a healed node must stay healthy before another may fail (see ``unleash(on:seed:until:)``).
+    static let steadyAfter = Duration.seconds(3)
     /// How long after its answer a POST's key is checked in the ledger, and forgotten.
-    static let settleAfter = Duration.seconds(30)
+    static let settleAfter = Duration.seconds(5)
 
     /// What `/proc/self` said at one moment of the run.
     struct Sample: Sendable {
@@ -52,8 +58,12 @@ struct SoakScenario: Scenario {
         var failures: [String: Int] = [:]
         var faults = Faults()
         var samples: [Sample] = []
-        /// The sample taken when warm-up ended (a tenth of the run).
+        /// The sample taken when warm-up ended: a quarter of the run (the allocator's arenas and the
+        /// ledger's and tallies' tables grow to their working size in the first 150 s of 600; see
+        /// BENCHMARKS.md).
         var warmIndex = 0
+        /// The sample at a tenth of the run, reported as well.
+        var tenthIndex = 0
         /// Requests in flight, all nodes together, once the load stopped and answers were in.
         var inFlightAtEnd = 0
         /// Before the client was made, and a second after it was shut down.
@@ -61,6 +71,9 @@ struct SoakScenario: Scenario {
         var descriptorsAfter = 0
         var threadsBefore = 0
         var threadsAfter = 0
+        /// The threads by name (`/proc/self/task/*/comm`), before and after.
+        var threadNamesBefore: [String: Int] = [:]
+        var threadNamesAfter: [String: Int] = [:]
 
         var warm: Sample? { samples.isEmpty ? nil : samples[min(warmIndex, samples.count - 1)] }
         var last: Sample? { samples.last }
@@ -72,15 +85,16 @@ struct SoakScenario: Scenario {
             return !MemoryScenario.Measurement.grew(from: warm.residentKiB, to: last.residentKiB)
         }
 
-        /// Descriptors flat after warm-up: the most open in the last half of the run no more than in
-        /// the first half after warm-up (connections come and go with the faults) plus a tenth, and
-        /// none left open by the client once shut down.
+        /// Descriptors flat after warm-up: the fewest open in the last half of the run no more than
+        /// in the first half after warm-up, plus a tenth (connections come and go with the faults: a
+        /// hung node holds one per request sent to it until it is healed, so the peaks are the
+        /// faults'; a leak raises the floor), and none left open by the client once shut down.
         var descriptorsFlat: Bool {
             guard samples.count > warmIndex + 1 else { return false }
             let after = samples[warmIndex...]
             let half = after.startIndex + after.count / 2
-            let early = after[..<half].map(\.descriptors).max() ?? 0
-            let late = after[half...].map(\.descriptors).max() ?? 0
+            let early = after[..<half].map(\.descriptors).min() ?? 0
+            let late = after[half...].map(\.descriptors).min() ?? 0
             return late <= early + max(4, early / 10) && descriptorsAfter <= descriptorsBefore
         }
 
@@ -88,7 +102,10 @@ struct SoakScenario: Scenario {
             .object([("seconds", .decimal(seconds))] + writes.jsonFields + [
                 ("failures", .object(failures.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
                 ("kills", .integer(faults.kills)), ("hangs", .integer(faults.hangs)), ("errors503", .integer(faults.errors503)),
-                ("heals", .integer(faults.heals)), ("warmSample", .integer(warmIndex)), ("samples", .array(samples.map(\.json))),
+                ("heals", .integer(faults.heals)), ("warmSample", .integer(warmIndex)), ("tenthSample", .integer(tenthIndex)),
+                ("samples", .array(samples.map(\.json))),
+                ("threadNamesBefore", .object(threadNamesBefore.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
+                ("threadNamesAfter", .object(threadNamesAfter.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
                 ("inFlightAtEnd", .integer(inFlightAtEnd)), ("descriptorsBefore", .integer(descriptorsBefore)),
                 ("descriptorsAfter", .integer(descriptorsAfter)), ("threadsBefore", .integer(threadsBefore)),
                 ("threadsAfter", .integer(threadsAfter)),
@@ -111,8 +128,10 @@ struct SoakScenario: Scenario {
         func series(_ value: @escaping (Sample) -> Int, _ format: @escaping (Int) -> String) -> [Column: Cell] {
             cells { m in
                 guard let warm = m.warm, let last = m.last else { return BenchText.cellFailed }
-                let peak = m.samples[m.warmIndex...].map(value).max() ?? value(last)
-                return BenchText.soakSeries(warm: format(value(warm)), end: format(value(last)), peak: format(peak))
+                let values = m.samples[m.warmIndex...].map(value)
+                return BenchText.soakSeries(
+                    warm: format(value(warm)), end: format(value(last)), lowest: format(values.min() ?? value(last)),
+                    highest: format(values.max() ?? value(last)))
             }
         }
         report.add(BenchText.metricSoakMemory, series(\.residentKiB, Format.mebibytes), goal: BenchText.goalNoGrowthShort)
@@ -130,9 +149,10 @@ struct SoakScenario: Scenario {
         if let warm = m.warm, let last = m.last {
             report.check(
                 BenchText.goalSoakMemory,
-                measured: BenchText.growth(
-                    from: Format.mebibytes(warm.residentKiB), to: Format.mebibytes(last.residentKiB),
-                    delta: (last.residentKiB >= warm.residentKiB ? "+" : "-") + Format.mebibytes(abs(last.residentKiB - warm.residentKiB))),
+                measured: BenchText.soakGrowth(
+                    warm: Format.mebibytes(warm.residentKiB), end: Format.mebibytes(last.residentKiB),
+                    delta: (last.residentKiB >= warm.residentKiB ? "+" : "-") + Format.mebibytes(abs(last.residentKiB - warm.residentKiB)),
+                    tenth: Format.mebibytes(m.samples[min(m.tenthIndex, m.samples.count - 1)].residentKiB)),
                 met: m.memoryFlat)
             report.check(
                 BenchText.goalSoakDescriptors,
@@ -146,10 +166,16 @@ struct SoakScenario: Scenario {
 
     private func measure(duration: Duration, in bench: BenchEnvironment) async throws -> Measurement {
         await bench.heal()
+        let configuration = try bench.settings.failoverConfiguration(urls: bench.urls)
+        let warmUp = FailoverDriver(configuration: configuration)
+        for _ in 0..<200 { _ = await warmUp.send(.stats) }
+        await warmUp.shutdown()
+        try? await Task.sleep(for: .seconds(1))
         var result = Measurement()
         result.descriptorsBefore = ProcessCounters.descriptors()
         result.threadsBefore = ProcessCounters.threads()
-        let client = FailoverClient(configuration: try bench.settings.failoverConfiguration(urls: bench.urls))
+        result.threadNamesBefore = ProcessCounters.threadNames()
+        let client = FailoverClient(configuration: configuration)
         let driver = FailoverDriver(client: client)
         let tally = SoakTally(ledger: bench.cluster.ledger, prefix: "soak-\(UInt32.random(in: 0...UInt32.max))")
         let clock = ContinuousClock()
@@ -171,7 +197,8 @@ struct SoakScenario: Scenario {
         result.inFlightAtEnd = client.status().nodes.reduce(0) { $0 + $1.inFlight }
         stop.raise()
         result.samples = await samples
-        result.warmIndex = result.samples.firstIndex { $0.second >= duration.secondCount / 10 } ?? 0
+        result.warmIndex = result.samples.firstIndex { $0.second >= duration.secondCount / 4 } ?? 0
+        result.tenthIndex = result.samples.firstIndex { $0.second >= duration.secondCount / 10 } ?? 0
         result.seconds = load.elapsed.secondCount
         await driver.shutdown()
         await bench.heal()
@@ -179,6 +206,7 @@ struct SoakScenario: Scenario {
         try? await Task.sleep(for: .seconds(1))
         result.descriptorsAfter = ProcessCounters.descriptors()
         result.threadsAfter = ProcessCounters.threads()
+        result.threadNamesAfter = ProcessCounters.threadNames()
         tally.fill(&result)
         return result
     }
@@ -208,10 +236,16 @@ struct SoakScenario: Scenario {
 
     /// Every ``period`` until `end`, acts on a node drawn by a generator seeded with `seed`: a
     /// healthy one is killed, hung (`hangBeforeHeaders`) or made to answer 503, as the generator
-    /// says, unless it is the last healthy one; one in trouble is healed (revived, fault cleared).
+    /// says, unless no other node is steady; one in trouble is healed (revived, fault cleared).
+    ///
+    /// A node is steady when it has been healthy for ``steadyAfter`` (at the start, all are): long
+    /// enough for the client's health checks to have seen it back (`rise` 2 checks, 1 s apart). At
+    /// every moment one node is steady, so the client always has a node it can know is healthy; a
+    /// node healed a moment before the last steady one fails is not one it could know about.
     static func unleash(on nodes: [DemoNode], seed: UInt64, until end: ContinuousClock.Instant) async -> Faults {
         var generator = SplitMix64(seed: seed)
         var conditions = Array(repeating: NodeCondition.healthy, count: nodes.count)
+        var healed: [ContinuousClock.Instant?] = Array(repeating: nil, count: nodes.count)
         var faults = Faults()
         var next = ContinuousClock.now + period
         func heal(_ index: Int) async {
@@ -221,7 +255,11 @@ struct SoakScenario: Scenario {
                 await nodes[index].setFault(.none)
             }
             conditions[index] = .healthy
+            healed[index] = .now
             faults.heals += 1
+        }
+        func steady(_ index: Int) -> Bool {
+            conditions[index] == .healthy && healed[index].map { $0.duration(to: .now) >= steadyAfter } ?? true
         }
         while next < end {
             try? await Task.sleep(until: next, clock: .continuous)
@@ -231,8 +269,8 @@ struct SoakScenario: Scenario {
                 await heal(index)
                 continue
             }
-            guard conditions.count(where: { $0 == .healthy }) > 1 else {
-                // The only healthy node was drawn: heal another instead, never all in trouble.
+            guard nodes.indices.contains(where: { $0 != index && steady($0) }) else {
+                // No other node is steady: heal one in trouble instead.
                 if let other = conditions.indices.filter({ conditions[$0] != .healthy }).randomElement(using: &generator) { await heal(other) }
                 continue
             }
@@ -282,7 +320,10 @@ final class SoakTally: Sendable {
         let now = ContinuousClock.now
         storage.withLock { storage in
             storage.requests += 1
-            if !answer.succeeded { storage.failures[answer.error ?? "HTTP \(answer.status)", default: 0] += 1 }
+            if !answer.succeeded {
+                let kind = [answer.error ?? "HTTP \(answer.status)", answer.attemptTrail].compactMap { $0 }.joined(separator: " ")
+                storage.failures[kind, default: 0] += 1
+            }
             if index % 2 == 0 {
                 storage.writes.countGet(succeeded: answer.succeeded)
             } else {
@@ -320,6 +361,18 @@ final class SoakTally: Sendable {
 enum ProcessCounters {
     static func descriptors() -> Int {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.count ?? 1) - 1
+    }
+
+    /// The threads by name.
+    static func threadNames() -> [String: Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var names: [String: Int] = [:]
+        for task in tasks {
+            let name = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            names[name, default: 0] += 1
+        }
+        return names
     }
 
     static func threads() -> Int {
