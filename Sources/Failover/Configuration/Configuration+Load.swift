@@ -84,6 +84,13 @@ extension FailoverClient.Configuration {
             }
         }
 
+        func duration(_ key: String, _ fallback: Duration, allowZero: Bool) -> Duration {
+            check(fallback) { reader throws(ConfigurationError) in try reader.duration(key, default: fallback, allowZero: allowZero) }
+        }
+        func integer(_ key: String, _ fallback: Int, minimum: Int) -> Int {
+            check(fallback) { reader throws(ConfigurationError) in try reader.integer(key, default: fallback, minimum: minimum) }
+        }
+
         let primary = check(nil) { reader throws(ConfigurationError) in try reader.value("API_BASE_URL", aliases: ["BASE_URL"]) }
         // A file that cannot be read, or a line that does not parse, may be where the primary is:
         // then that problem is the one to report, not a missing primary.
@@ -121,55 +128,32 @@ extension FailoverClient.Configuration {
         var configuration = Self(nodes: nodes.map(\.url))
         if let primary { configuration.sources["API_BASE_URL"] = primary.source }
         for node in nodes.dropFirst() {
-            let plain = node.found.name.hasPrefix("VITE_") ? String(node.found.name.dropFirst(5)) : node.found.name
-            configuration.sources[plain] = node.found.source
+            configuration.sources[KeyReader.withoutVitePrefix(node.found.name)] = node.found.source
         }
         let defaults = Self(nodes: [])
-        configuration.timeouts.request = check(defaults.timeouts.request) { reader throws(ConfigurationError) in
-            try reader.duration("REQUEST_TIMEOUT", default: defaults.timeouts.request, allowZero: false)
-        }
-        configuration.timeouts.total = check(defaults.timeouts.total) { reader throws(ConfigurationError) in
-            try reader.duration("TOTAL_TIMEOUT", default: defaults.timeouts.total, allowZero: false)
-        }
-        configuration.timeouts.connect = check(defaults.timeouts.connect) { reader throws(ConfigurationError) in
-            try reader.duration("CONNECT_TIMEOUT", default: defaults.timeouts.connect, allowZero: false)
-        }
-        configuration.retry.maxRetries = check(defaults.retry.maxRetries) { reader throws(ConfigurationError) in
-            try reader.integer("MAX_RETRIES", default: defaults.retry.maxRetries, minimum: 0)
-        }
+        configuration.timeouts.request = duration("REQUEST_TIMEOUT", defaults.timeouts.request, allowZero: false)
+        configuration.timeouts.total = duration("TOTAL_TIMEOUT", defaults.timeouts.total, allowZero: false)
+        configuration.timeouts.connect = duration("CONNECT_TIMEOUT", defaults.timeouts.connect, allowZero: false)
+        configuration.retry.maxRetries = integer("MAX_RETRIES", defaults.retry.maxRetries, minimum: 0)
         configuration.retry.maxFailoverAttempts = check(nil) { reader throws(ConfigurationError) in
             try reader.optionalInteger("MAX_FAILOVER_ATTEMPTS", minimum: 0)
         }
-        configuration.retry.baseDelay = check(defaults.retry.baseDelay) { reader throws(ConfigurationError) in
-            try reader.duration("RETRY_DELAY", default: defaults.retry.baseDelay, allowZero: true)
-        }
-        configuration.retry.maxDelay = check(defaults.retry.maxDelay) { reader throws(ConfigurationError) in
-            try reader.duration("RETRY_MAX_DELAY", default: defaults.retry.maxDelay, allowZero: true)
-        }
-        configuration.healthCheck.interval = check(defaults.healthCheck.interval) { reader throws(ConfigurationError) in
-            try reader.duration("HEALTH_CHECK_INTERVAL", default: defaults.healthCheck.interval, allowZero: true)
-        }
-        configuration.healthCheck.timeout = check(defaults.healthCheck.timeout) { reader throws(ConfigurationError) in
-            try reader.duration("HEALTH_CHECK_TIMEOUT", default: defaults.healthCheck.timeout, allowZero: false)
-        }
+        configuration.retry.baseDelay = duration("RETRY_DELAY", defaults.retry.baseDelay, allowZero: true)
+        configuration.retry.maxDelay = duration("RETRY_MAX_DELAY", defaults.retry.maxDelay, allowZero: true)
+        configuration.healthCheck.interval = duration("HEALTH_CHECK_INTERVAL", defaults.healthCheck.interval, allowZero: true)
+        configuration.healthCheck.timeout = duration("HEALTH_CHECK_TIMEOUT", defaults.healthCheck.timeout, allowZero: false)
         configuration.healthCheck.paths = check(defaults.healthCheck.paths) { reader throws(ConfigurationError) in
             try reader.paths("HEALTH_CHECK_PATHS", default: defaults.healthCheck.paths)
         }
-        configuration.healthCheck.rise = check(defaults.healthCheck.rise) { reader throws(ConfigurationError) in
-            try reader.integer("HEALTH_RISE", default: defaults.healthCheck.rise, minimum: 1)
-        }
-        configuration.healthCheck.fall = check(defaults.healthCheck.fall) { reader throws(ConfigurationError) in
-            try reader.integer("HEALTH_FALL", default: defaults.healthCheck.fall, minimum: 1)
-        }
+        configuration.healthCheck.rise = integer("HEALTH_RISE", defaults.healthCheck.rise, minimum: 1)
+        configuration.healthCheck.fall = integer("HEALTH_FALL", defaults.healthCheck.fall, minimum: 1)
         configuration.failback = check(Failback.automatic) { reader throws(ConfigurationError) in
             try reader.choice("FAILBACK", default: Failback.automatic)
         }
         configuration.stallDetection = check(defaults.stallDetection) { reader throws(ConfigurationError) in
             try reader.stallDetection("STALL_TIMEOUT", default: defaults.stallDetection)
         }
-        configuration.selectionTTL = check(defaults.selectionTTL) { reader throws(ConfigurationError) in
-            try reader.duration("SELECTION_TTL", default: defaults.selectionTTL, allowZero: true)
-        }
+        configuration.selectionTTL = duration("SELECTION_TTL", defaults.selectionTTL, allowZero: true)
         configuration.stateFile = check(nil) { reader throws(ConfigurationError) in
             guard let found = try reader.value("STATE_FILE") else { return nil }
             guard !found.value.trimmingWhitespace().isEmpty else {
@@ -195,8 +179,7 @@ extension FailoverClient.Configuration {
             try reader.choice("LOAD_BALANCING", default: LoadBalancing.failover)
         }
         let nodeKeys = nodes.enumerated().map { index, node in
-            let plain = node.found.name.hasPrefix("VITE_") ? String(node.found.name.dropFirst(5)) : node.found.name
-            return (key: index == 0 ? "API_BASE_URL" : plain, url: node.url)
+            (key: index == 0 ? "API_BASE_URL" : KeyReader.withoutVitePrefix(node.found.name), url: node.url)
         }
         let (options, optionProblems) = reader.nodeOptions(nodeKeys)
         configuration.nodeOptions = options
@@ -224,8 +207,7 @@ extension FailoverClient.Configuration {
         for file in files.files {
             for entry in file.values.values.sorted(by: { $0.line < $1.line }) where !seen.contains(entry.key) {
                 seen.insert(entry.key)
-                let plain = entry.key.hasPrefix("VITE_") ? String(entry.key.dropFirst(5)) : entry.key
-                guard !known.contains(entry.key), !plain.hasPrefix("BACKUP_URL_") else { continue }
+                guard !known.contains(entry.key), !KeyReader.withoutVitePrefix(entry.key).hasPrefix("BACKUP_URL_") else { continue }
                 configuration.otherFileEntries.append(
                     ConfigurationEntry(key: entry.key, value: entry.value, source: .file(path: file.path, line: entry.line)))
             }

@@ -39,7 +39,7 @@ enum KeyAdvisor {
     /// otherwise the warning, with the key it probably meant when one is close enough.
     static func advice(for name: String) -> ConfigurationWarning.Kind? {
         let vite = name.hasPrefix("VITE_")
-        let plain = vite ? String(name.dropFirst(5)) : name
+        let plain = KeyReader.withoutVitePrefix(name)
         if isOurs(plain) || toolPrefixes.contains(where: plain.hasPrefix) { return nil }
         let upper = plain.uppercased()
         if upper != plain, isOurs(upper) {

@@ -24,10 +24,15 @@ struct KeyReader {
         return first
     }
 
+    /// `key` without Vite's `VITE_` prefix, if it has it.
+    static func withoutVitePrefix(_ key: String) -> String {
+        key.hasPrefix("VITE_") ? String(key.dropFirst("VITE_".count)) : key
+    }
+
     /// The numbers n of every `BACKUP_URL_n` (or `VITE_BACKUP_URL_n`) set, ascending.
     func backupNumbers() -> [Int] {
         let numbers = sources.allNames.compactMap { name -> Int? in
-            let plain = name.hasPrefix("VITE_") ? String(name.dropFirst(5)) : name
+            let plain = KeyReader.withoutVitePrefix(name)
             guard plain.hasPrefix("BACKUP_URL_") else { return nil }
             return Int(plain.dropFirst("BACKUP_URL_".count))
         }
@@ -51,7 +56,7 @@ struct KeyReader {
         }
         let configured = Set(nodes.map(\.key))
         for name in sources.allNames.sorted() {
-            let plain = name.hasPrefix("VITE_") ? String(name.dropFirst(5)) : name
+            let plain = KeyReader.withoutVitePrefix(name)
             guard plain.hasPrefix("BACKUP_URL_") else { continue }
             for suffix in ["_PRIORITY", "_WEIGHT"] where plain.hasSuffix(suffix) {
                 let node = String(plain.dropLast(suffix.count))

@@ -28,15 +28,17 @@ struct Backoff: Sendable, Hashable {
     /// variable has no storage of its own, its address is a global of the runtime, and
     /// ThreadSanitizer reports two requests backing off at once as a race on it.
     func delay(forRetry retry: Int) -> Duration {
-        let ceiling = ceiling(forRetry: retry).milliseconds
-        guard ceiling > 0 else { return .zero }
-        return .microseconds(Int64(Double.random(in: 0...ceiling) * 1000))
+        delay(forRetry: retry) { Double.random(in: $0) }
     }
 
     /// A delay before retry `retry`, drawn with full jitter from `generator`.
     func delay(forRetry retry: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+        delay(forRetry: retry) { Double.random(in: $0, using: &generator) }
+    }
+
+    private func delay(forRetry retry: Int, draw: (ClosedRange<Double>) -> Double) -> Duration {
         let ceiling = ceiling(forRetry: retry).milliseconds
         guard ceiling > 0 else { return .zero }
-        return .microseconds(Int64(Double.random(in: 0...ceiling, using: &generator) * 1000))
+        return .microseconds(Int64(draw(0...ceiling) * 1000))
     }
 }

@@ -44,15 +44,13 @@ package enum HTTPDate {
             if days.contains(name) {
                 // IMF-fixdate: "06 Nov 1994 08:49:37 GMT".
                 guard let day = reader.digits(2), reader.skip(" "), let month = reader.month(), reader.skip(" "),
-                      let year = reader.digits(4), reader.skip(" "), let time = reader.time(), reader.skip(" "),
-                      reader.word() == "gmt", reader.atEnd
+                      let year = reader.digits(4), reader.skip(" "), let time = reader.timeInGMT()
                 else { return nil }
                 return seconds(year: year, month: month, day: day, time: time)
             }
             // RFC 850: "06-Nov-94 08:49:37 GMT".
             guard longDays.contains(name), let day = reader.digits(2), reader.skip("-"), let month = reader.month(), reader.skip("-"),
-                  let short = reader.digits(2), reader.skip(" "), let time = reader.time(), reader.skip(" "),
-                  reader.word() == "gmt", reader.atEnd
+                  let short = reader.digits(2), reader.skip(" "), let time = reader.timeInGMT()
             else { return nil }
             return seconds(year: fullYear(short, now: now), month: month, day: day, time: time)
         }
@@ -112,8 +110,6 @@ package enum HTTPDate {
             return word.isEmpty || word.count > 9 ? nil : String(decoding: word, as: UTF8.self)
         }
 
-        mutating func word() -> String? { letters() }
-
         mutating func month() -> Int? {
             guard let name = letters(), let position = HTTPDate.months.firstIndex(of: name) else { return nil }
             return position + 1
@@ -136,6 +132,12 @@ package enum HTTPDate {
         mutating func time() -> (Int, Int, Int)? {
             guard let hours = digits(2), skip(":"), let minutes = digits(2), skip(":"), let seconds = digits(2) else { return nil }
             return (hours, minutes, seconds)
+        }
+
+        /// `HH:MM:SS GMT` ending the text.
+        mutating func timeInGMT() -> (Int, Int, Int)? {
+            guard let time = time(), skip(" "), letters() == "gmt", atEnd else { return nil }
+            return time
         }
     }
 }
